@@ -1,0 +1,162 @@
+// The surface core offers to the rest of main (api registry, function host, shells).
+// Everything is synchronous except rotation, which yields between batches so reads
+// keep being answered while it runs.
+import type {
+  ApiKey,
+  ApiKeyGroup,
+  CompleteSecret,
+  DeletePreview,
+  ExecutionLogEntry,
+  FunctionDef,
+  HttpMethod,
+  ResolutionContext,
+  RotationResult,
+  RotationStatus,
+  Scope,
+  SecretExplanation,
+  SecretInspection,
+  SecretSummary,
+  Settings,
+} from '../../shared/types';
+import type { CodeFile, FunctionSecretUse, ResolutionMatrix } from '../../shared/contract';
+
+export interface DataPaths {
+  dataDir: string;
+  databaseFile: string;
+  keyFile: string;
+  codeDir: string;
+}
+
+export interface GroupService {
+  list(): ApiKeyGroup[];
+  get(id: number): ApiKeyGroup;
+  getByName(name: string): ApiKeyGroup | undefined;
+  create(input: { name: string; description?: string | null }): ApiKeyGroup;
+  update(input: { id: number; name?: string; description?: string | null }): ApiKeyGroup;
+  /** Deletes the group, its keys, and every secret scoped to them, in one transaction. */
+  delete(id: number): DeletePreview;
+}
+
+export interface AuthenticatedKey {
+  key: ApiKey;
+  group: { id: number; name: string };
+}
+
+export interface KeyService {
+  list(groupId?: number): ApiKey[];
+  get(id: number): ApiKey;
+  /** Generates the value; the result carries it once. */
+  create(input: { groupId: number; name: string; description?: string | null }): ApiKey & { value: string };
+  update(input: { id: number; name?: string; description?: string | null }): ApiKey;
+  delete(id: number): DeletePreview;
+  reveal(id: number): string;
+  /** Keyed-hash lookup plus constant-time comparison; null when the value is unknown. */
+  authenticate(value: string): AuthenticatedKey | null;
+}
+
+export interface FunctionInput {
+  name: string;
+  route: string;
+  methods: HttpMethod[];
+  handler: string;
+  groupIds?: number[];
+  description?: string | null;
+  enabled?: boolean;
+}
+
+export interface FunctionService {
+  list(): FunctionDef[];
+  get(id: number): FunctionDef;
+  create(input: FunctionInput): FunctionDef;
+  update(input: Partial<FunctionInput> & { id: number }): FunctionDef;
+  setEnabled(id: number, enabled: boolean): FunctionDef;
+  delete(id: number): DeletePreview;
+}
+
+export interface CodeService {
+  list(): CodeFile[];
+  read(path: string): string;
+  write(path: string, content: string): CodeFile;
+  delete(path: string): void;
+  /** Absolute path of a file inside code/, refusing `..`, absolute paths and symlinks that leave it. */
+  resolve(path: string): string;
+}
+
+/** A resolved value and the scope it came from. */
+export interface ResolvedSecret {
+  value: string;
+  scope: Scope;
+}
+
+export interface SecretService {
+  list(scope: Scope, scopeId?: number | null): SecretSummary[];
+  create(input: { name: string; value: string; scope: Scope; scopeId?: number | null; comment?: string | null }): SecretSummary;
+  update(input: { id: number; name?: string; value?: string; comment?: string | null }): SecretSummary;
+  delete(id: number): void;
+  reveal(id: number): string;
+  /** Distinct names over every scope, optionally filtered by a case-insensitive substring. */
+  names(query?: string): string[];
+  /** Key > Group > Function > Global, first match; or only `scope` when given. */
+  getSecret(name: string, ctx: ResolutionContext, scope?: Scope): ResolvedSecret | undefined;
+  /** The spec's all-scopes shape; undefined when no scope has the name. */
+  getCompleteSecret(name: string, ctx: ResolutionContext): CompleteSecret | undefined;
+  explain(name: string, ctx: ResolutionContext): SecretExplanation;
+  inspect(name: string): SecretInspection;
+  matrix(name: string): ResolutionMatrix;
+  /** Names the handler code passes as literals to ctx.getSecret / getCompleteSecret, and where each is defined. */
+  usesOf(functionId: number): FunctionSecretUse[];
+  deletePreview(kind: 'function' | 'group' | 'key', id: number): DeletePreview;
+}
+
+export interface RotationService {
+  status(): RotationStatus;
+  rotateNow(): Promise<RotationResult>;
+  setInterval(days: number): RotationStatus;
+  /** Checks now and then periodically whether a rotation is due. */
+  startScheduler(checkEveryMs?: number): void;
+  stopScheduler(): void;
+  onProgress(listener: (p: { done: number; total: number }) => void): () => void;
+  onFinished(listener: (r: { ok: true; result: RotationResult } | { ok: false; message: string }) => void): () => void;
+}
+
+export interface SettingsService {
+  get(): Settings;
+  set(patch: Partial<Settings>): Settings;
+}
+
+export interface NewExecution {
+  functionId: number;
+  requestId: string;
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  keyId: number | null;
+  keyName: string | null;
+  groupName: string | null;
+  console: ExecutionLogEntry['console'];
+  error: string | null;
+  trace: ExecutionLogEntry['trace'];
+}
+
+export interface ExecutionLog {
+  /** Appends one entry and trims that function's log to the retention setting. */
+  record(entry: NewExecution): ExecutionLogEntry;
+  list(functionId: number, limit?: number): ExecutionLogEntry[];
+}
+
+export interface Core {
+  paths: DataPaths;
+  groups: GroupService;
+  keys: KeyService;
+  functions: FunctionService;
+  code: CodeService;
+  secrets: SecretService;
+  rotation: RotationService;
+  settings: SettingsService;
+  executions: ExecutionLog;
+  /** True the first time this data directory was opened (examples were seeded). */
+  firstStart: boolean;
+  close(): void;
+}

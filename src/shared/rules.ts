@@ -1,0 +1,94 @@
+// Naming and size rules, shared so that core enforces them and the renderer can
+// show the same message inline while the operator types.
+
+/** Spec: secret names are `[a-zA-Z0-9_-]+`, case-sensitive. */
+export const SECRET_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
+/** handler-context.md: group names are lowercase letters, digits, `-`, `_`. */
+export const GROUP_NAME_PATTERN = /^[a-z0-9_-]+$/;
+/** Key and function names follow the secret-name alphabet so they are safe in logs and paths. */
+export const RECORD_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
+/** A route segment is literal text or `:param`. */
+export const ROUTE_PATTERN = /^\/(?:(?::[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9._~-]+)(?:\/(?::[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9._~-]+))*)?\/?$/;
+
+export const MAX_NAME_LENGTH = 128;
+export const MAX_TEXT_LENGTH = 2000;
+/** Plaintext limit for a secret value, in bytes of UTF-8. */
+export const MAX_SECRET_BYTES = 16 * 1024;
+export const HANDLER_EXTENSIONS = ['.ts', '.js', '.mts', '.mjs'] as const;
+
+export const MANAGEMENT_GROUP = 'management';
+
+function utf8Length(value: string): number {
+  return new TextEncoder().encode(value).length;
+}
+
+/** Why `name` is not a valid secret name, or null when it is. */
+export function secretNameProblem(name: string): string | null {
+  if (name.length === 0) return 'Secret name is required.';
+  if (name.length > MAX_NAME_LENGTH) return `Secret name is longer than ${MAX_NAME_LENGTH} characters.`;
+  if (!SECRET_NAME_PATTERN.test(name)) {
+    return 'Secret name may contain only letters, digits, underscores and hyphens ([a-zA-Z0-9_-]).';
+  }
+  return null;
+}
+
+export function groupNameProblem(name: string): string | null {
+  if (name.length === 0) return 'Group name is required.';
+  if (name.length > MAX_NAME_LENGTH) return `Group name is longer than ${MAX_NAME_LENGTH} characters.`;
+  if (!GROUP_NAME_PATTERN.test(name)) {
+    return 'Group name may contain only lowercase letters, digits, underscores and hyphens ([a-z0-9_-]).';
+  }
+  return null;
+}
+
+export function recordNameProblem(kind: 'Key' | 'Function', name: string): string | null {
+  if (name.length === 0) return `${kind} name is required.`;
+  if (name.length > MAX_NAME_LENGTH) return `${kind} name is longer than ${MAX_NAME_LENGTH} characters.`;
+  if (!RECORD_NAME_PATTERN.test(name)) {
+    return `${kind} name may contain only letters, digits, underscores and hyphens.`;
+  }
+  return null;
+}
+
+/** Why `value` cannot be stored as a secret, or null. Never quotes the value. */
+export function secretValueProblem(value: string): string | null {
+  const bytes = utf8Length(value);
+  if (bytes > MAX_SECRET_BYTES) {
+    return `Secret value is ${bytes} bytes; the limit is ${MAX_SECRET_BYTES} bytes (16 KiB).`;
+  }
+  return null;
+}
+
+export function routeProblem(route: string): string | null {
+  if (!route.startsWith('/')) return 'Route must start with "/".';
+  if (route.length > 512) return 'Route is longer than 512 characters.';
+  if (!ROUTE_PATTERN.test(route)) {
+    return 'Route segments may be literal text ([A-Za-z0-9._~-]) or parameters like ":id".';
+  }
+  const params = route.split('/').filter((s) => s.startsWith(':'));
+  if (new Set(params).size !== params.length) return 'Route repeats a parameter name.';
+  return null;
+}
+
+/** `/users/:id/` and `/users/:key` answer the same requests: compare routes in this form. */
+export function normaliseRoute(route: string): string {
+  const trimmed = route.length > 1 && route.endsWith('/') ? route.slice(0, -1) : route;
+  return trimmed
+    .split('/')
+    .map((s) => (s.startsWith(':') ? ':' : s))
+    .join('/');
+}
+
+export function handlerPathProblem(path: string): string | null {
+  if (path.length === 0) return 'Handler file is required.';
+  if (path.startsWith('/') || /^[a-zA-Z]:/.test(path) || path.startsWith('\\')) {
+    return 'Handler file must be a path relative to the code/ folder.';
+  }
+  const parts = path.split(/[\\/]/);
+  if (parts.some((p) => p === '..')) return 'Handler file may not leave the code/ folder ("..").';
+  if (parts.some((p) => p === '' || p === '.')) return 'Handler file path has an empty or "." segment.';
+  if (!HANDLER_EXTENSIONS.some((ext) => path.endsWith(ext))) {
+    return `Handler file must end with ${HANDLER_EXTENSIONS.join(', ')}.`;
+  }
+  return null;
+}
