@@ -1,0 +1,205 @@
+import type {
+  ChainLink,
+  CompleteSecret,
+  ResolutionContext,
+  Scope,
+  SecretDefinition,
+  SecretExplanation,
+  SecretInspection,
+} from '../../../shared/types';
+import { SCOPES_BY_PRECEDENCE } from '../../../shared/types';
+import type { ResolutionMatrix } from '../../../shared/contract';
+import type { ResolvedSecret } from '../core-api';
+import { notFound, validation } from '../errors';
+import type { Db } from '../store/database';
+import type { SecretRow, SecretStore } from './secrets';
+
+type Candidate = Pick<SecretRow, 'id' | 'name' | 'scope' | 'scope_id' | 'value_encrypted'>;
+
+const SCOPES = new Set<string>(SCOPES_BY_PRECEDENCE);
+
+/** Picks the most specific candidate: Key > Group > Function > Global. */
+export function pickWinner<T extends { scope: Scope }>(candidates: T[]): T | undefined {
+  for (const scope of SCOPES_BY_PRECEDENCE) {
+    const hit = candidates.find((c) => c.scope === scope);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/**
+ * Resolution of secret names for a request context `{ functionId, keyId? }`. One indexed
+ * query fetches the candidates of all four scopes; only the winner is decrypted.
+ */
+export function createResolver(db: Db, store: SecretStore) {
+  // The group follows from the key, inside the same query.
+  const candidatesStmt = db.prepare(`
+    SELECT id, name, scope, scope_id, value_encrypted FROM secrets
+    WHERE name = @name AND (
+      (scope = 'global' AND scope_id = 0)
+      OR (scope = 'function' AND scope_id = @functionId)
+      OR (scope = 'key' AND scope_id = @keyId)
+      OR (scope = 'group' AND scope_id = (SELECT group_id FROM api_keys WHERE id = @keyId))
+    )`);
+  const keyInfo = db.prepare(
+    'SELECT k.id AS key_id, k.name AS key_name, g.id AS group_id, g.name AS group_name FROM api_keys k JOIN api_groups g ON g.id = k.group_id WHERE k.id = ?',
+  );
+
+  function candidates(name: string, ctx: ResolutionContext): Candidate[] {
+    if (typeof name !== 'string' || name.length === 0) return [];
+    return candidatesStmt.all({ name, functionId: ctx.functionId, keyId: ctx.keyId ?? -1 }) as Candidate[];
+  }
+
+  function keyContext(keyId: number | null | undefined) {
+    if (keyId == null) return undefined;
+    const k = keyInfo.get(keyId) as { key_id: number; key_name: string; group_id: number; group_name: string } | undefined;
+    if (!k) throw notFound('API key', keyId);
+    return k;
+  }
+
+  function getSecret(name: string, ctx: ResolutionContext, scope?: Scope): ResolvedSecret | undefined {
+    if (scope !== undefined && !SCOPES.has(scope)) {
+      throw validation('scope', 'Scope must be one of "global", "function", "group", "key".');
+    }
+    const all = candidates(name, ctx);
+    const winner = scope === undefined ? pickWinner(all) : all.find((c) => c.scope === scope);
+    return winner ? { value: store.decrypt(winner), scope: winner.scope } : undefined;
+  }
+
+  function getCompleteSecret(name: string, ctx: ResolutionContext): CompleteSecret | undefined {
+    const all = candidates(name, ctx);
+    if (all.length === 0) return undefined;
+    const out: CompleteSecret = {};
+    const k = all.some((c) => c.scope === 'group' || c.scope === 'key') ? keyContext(ctx.keyId) : undefined;
+    // Keys in the spec's order: global, function, group, key.
+    for (const scope of ['global', 'function', 'group', 'key'] as const) {
+      const c = all.find((x) => x.scope === scope);
+      if (!c) continue;
+      const value = store.decrypt(c);
+      if (scope === 'global') out.global = value;
+      else if (scope === 'function') out.function = value;
+      else if (scope === 'group' && k) out.group = { value, groupId: k.group_id, groupName: k.group_name };
+      else if (scope === 'key' && k) {
+        out.key = { value, groupId: k.group_id, groupName: k.group_name, keyId: k.key_id, keyName: k.key_name };
+      }
+    }
+    return out;
+  }
+
+  function explain(name: string, ctx: ResolutionContext): SecretExplanation {
+    const fn = db.prepare('SELECT id, name FROM functions WHERE id = ?').get(ctx.functionId) as { id: number; name: string } | undefined;
+    if (!fn) throw notFound('Function', ctx.functionId);
+    const k = keyContext(ctx.keyId);
+    const all = candidates(name, ctx);
+    const winner = pickWinner(all);
+    const records: Record<Scope, { id: number | null; name: string | null }> = {
+      key: { id: k?.key_id ?? null, name: k?.key_name ?? null },
+      group: { id: k?.group_id ?? null, name: k?.group_name ?? null },
+      function: { id: fn.id, name: fn.name },
+      global: { id: null, name: null },
+    };
+    const chain: ChainLink[] = SCOPES_BY_PRECEDENCE.map((scope) => {
+      const hit = all.find((c) => c.scope === scope);
+      return {
+        scope,
+        applies: scope === 'key' || scope === 'group' ? k !== undefined : true,
+        defined: hit !== undefined,
+        secretId: hit?.id ?? null,
+        recordId: records[scope].id,
+        recordName: records[scope].name,
+        wins: winner !== undefined && winner.id === hit?.id,
+      };
+    });
+    return {
+      name,
+      functionId: fn.id,
+      functionName: fn.name,
+      keyId: k?.key_id ?? null,
+      keyName: k?.key_name ?? null,
+      groupId: k?.group_id ?? null,
+      groupName: k?.group_name ?? null,
+      chain,
+      winner: winner?.scope ?? null,
+    };
+  }
+
+  function inspect(name: string): SecretInspection {
+    const rows = db
+      .prepare(
+        `SELECT s.id, s.scope, s.scope_id, s.comment, s.value_length, s.updated_at,
+           CASE s.scope WHEN 'function' THEN f.name WHEN 'group' THEN g.name WHEN 'key' THEN k.name END AS record_name,
+           CASE s.scope WHEN 'group' THEN g.id WHEN 'key' THEN kg.id END AS group_id,
+           CASE s.scope WHEN 'group' THEN g.name WHEN 'key' THEN kg.name END AS group_name
+         FROM secrets s
+         LEFT JOIN functions f ON s.scope = 'function' AND f.id = s.scope_id
+         LEFT JOIN api_groups g ON s.scope = 'group' AND g.id = s.scope_id
+         LEFT JOIN api_keys k ON s.scope = 'key' AND k.id = s.scope_id
+         LEFT JOIN api_groups kg ON kg.id = k.group_id
+         WHERE s.name = ?
+         ORDER BY CASE s.scope WHEN 'global' THEN 0 WHEN 'function' THEN 1 WHEN 'group' THEN 2 ELSE 3 END, record_name`,
+      )
+      .all(name) as {
+      id: number;
+      scope: Scope;
+      scope_id: number;
+      comment: string | null;
+      value_length: number;
+      updated_at: string;
+      record_name: string | null;
+      group_id: number | null;
+      group_name: string | null;
+    }[];
+    const definitions: SecretDefinition[] = rows.map((r) => ({
+      secretId: r.id,
+      scope: r.scope,
+      scopeId: r.scope === 'global' ? null : r.scope_id,
+      recordName: r.record_name,
+      groupId: r.group_id,
+      groupName: r.group_name,
+      comment: r.comment,
+      valueLength: r.value_length,
+      updatedAt: r.updated_at,
+    }));
+    return { name, definitions };
+  }
+
+  /** Which scope wins for every function × caller (no key, then each key by group); no decryption. */
+  function matrix(name: string): ResolutionMatrix {
+    const defs = inspect(name).definitions;
+    const functions = db.prepare('SELECT id, name FROM functions ORDER BY name').all() as { id: number; name: string }[];
+    const groupsOf = new Map<number, number[]>();
+    for (const r of db.prepare('SELECT function_id, group_id FROM function_groups').all() as {
+      function_id: number;
+      group_id: number;
+    }[]) {
+      groupsOf.set(r.function_id, [...(groupsOf.get(r.function_id) ?? []), r.group_id]);
+    }
+    const keys = db
+      .prepare('SELECT k.id, k.name, g.id AS group_id, g.name AS group_name FROM api_keys k JOIN api_groups g ON g.id = k.group_id ORDER BY g.name, k.name')
+      .all() as { id: number; name: string; group_id: number; group_name: string }[];
+    const has = (scope: Scope, id: number | null) => defs.some((d) => d.scope === scope && d.scopeId === id);
+    const hasGlobal = has('global', null);
+    const columns: ResolutionMatrix['columns'] = [
+      { keyId: null, keyName: null, groupId: null, groupName: null },
+      ...keys.map((k) => ({ keyId: k.id, keyName: k.name, groupId: k.group_id, groupName: k.group_name })),
+    ];
+    const cells = functions.map((f) =>
+      columns.map((col): Scope | null => {
+        if (col.keyId !== null && has('key', col.keyId)) return 'key';
+        if (col.groupId !== null && has('group', col.groupId)) return 'group';
+        if (has('function', f.id)) return 'function';
+        return hasGlobal ? 'global' : null;
+      }),
+    );
+    return {
+      name,
+      functions: functions.map((f) => ({ ...f, groupIds: (groupsOf.get(f.id) ?? []).sort((a, b) => a - b) })),
+      columns,
+      cells,
+    };
+  }
+
+  return { getSecret, getCompleteSecret, explain, inspect, matrix };
+}
+
+export type Resolver = ReturnType<typeof createResolver>;

@@ -1,0 +1,116 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Versioned schema migrations, applied in order on open; `PRAGMA user_version` records
+ * the last one applied. Append new migrations; never edit one that has shipped.
+ */
+export const MIGRATIONS: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+
+      CREATE TABLE api_groups (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        description TEXT,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+
+      CREATE TABLE api_keys (
+        id              INTEGER PRIMARY KEY,
+        group_id        INTEGER NOT NULL REFERENCES api_groups(id) ON DELETE CASCADE,
+        name            TEXT NOT NULL,
+        description     TEXT,
+        value_encrypted TEXT NOT NULL,
+        value_hash      TEXT NOT NULL UNIQUE,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        UNIQUE (group_id, name)
+      );
+
+      CREATE TABLE functions (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        description TEXT,
+        handler     TEXT NOT NULL,
+        route       TEXT NOT NULL,
+        route_key   TEXT NOT NULL,
+        methods     TEXT NOT NULL,
+        enabled     INTEGER NOT NULL DEFAULT 1,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+      CREATE INDEX functions_route_key ON functions(route_key);
+
+      CREATE TABLE function_groups (
+        function_id INTEGER NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+        group_id    INTEGER NOT NULL REFERENCES api_groups(id),
+        PRIMARY KEY (function_id, group_id)
+      );
+
+      -- scope_id is the function, group or key id, and 0 (never NULL) for global:
+      -- SQLite's UNIQUE treats NULLs as distinct, which would let duplicate global names in.
+      CREATE TABLE secrets (
+        id              INTEGER PRIMARY KEY,
+        name            TEXT NOT NULL,
+        value_encrypted TEXT NOT NULL,
+        value_length    INTEGER NOT NULL,
+        comment         TEXT,
+        scope           TEXT NOT NULL CHECK (scope IN ('global', 'function', 'group', 'key')),
+        scope_id        INTEGER NOT NULL,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        CHECK ((scope = 'global') = (scope_id = 0)),
+        UNIQUE (name, scope, scope_id)
+      );
+      CREATE INDEX secrets_by_scope ON secrets(scope, scope_id, name);
+
+      -- Secrets die with the record they are scoped to, whoever deletes it.
+      CREATE TRIGGER functions_cascade_secrets AFTER DELETE ON functions BEGIN
+        DELETE FROM secrets WHERE scope = 'function' AND scope_id = OLD.id;
+        DELETE FROM executions WHERE function_id = OLD.id;
+      END;
+      CREATE TRIGGER api_groups_cascade_secrets AFTER DELETE ON api_groups BEGIN
+        DELETE FROM secrets WHERE scope = 'group' AND scope_id = OLD.id;
+      END;
+      CREATE TRIGGER api_keys_cascade_secrets AFTER DELETE ON api_keys BEGIN
+        DELETE FROM secrets WHERE scope = 'key' AND scope_id = OLD.id;
+      END;
+
+      CREATE TABLE executions (
+        id          INTEGER PRIMARY KEY,
+        function_id INTEGER NOT NULL,
+        request_id  TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        method      TEXT NOT NULL,
+        path        TEXT NOT NULL,
+        status      INTEGER NOT NULL,
+        duration_ms REAL NOT NULL,
+        key_id      INTEGER,
+        key_name    TEXT,
+        group_name  TEXT,
+        console     TEXT NOT NULL,
+        error       TEXT,
+        trace       TEXT NOT NULL
+      );
+      CREATE INDEX executions_by_function ON executions(function_id, id);
+    `,
+  },
+];
+
+/** Applies every migration newer than the database's user_version, each in its own transaction. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}
