@@ -10,7 +10,7 @@ import type { WriteGate } from '../store/write-gate';
 import { keyRecordLabel } from '../keys/keys';
 import { secretRecordLabel } from '../secrets/scope-records';
 
-const BATCH = 2000;
+const BATCH = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Points where a test can simulate a crash (by throwing, or by killing the process). */
@@ -21,9 +21,6 @@ export interface RotationHooks {
 
 interface EncryptedRow {
   table: 'secrets' | 'api_keys';
-  id: number;
-  value: string;
-  label: string;
 }
 
 /**
@@ -68,23 +65,35 @@ export function createRotation(opts: {
     };
   }
 
-  function stale(): EncryptedRow[] {
+  // Rows not yet under the current key, a page at a time in id order: memory stays flat
+  // and each page is a short step between yields.
+  const pageStmts = {
+    secrets: db.prepare(
+      'SELECT id, value_encrypted AS value FROM secrets WHERE id > ? AND substr(value_encrypted, 1, 1) != ? ORDER BY id LIMIT ?',
+    ),
+    api_keys: db.prepare(
+      'SELECT id, value_encrypted AS value FROM api_keys WHERE id > ? AND substr(value_encrypted, 1, 1) != ? ORDER BY id LIMIT ?',
+    ),
+  };
+  const labelOf = (table: EncryptedRow['table'], id: number): string => {
+    if (table === 'api_keys') {
+      const k = db.prepare('SELECT name FROM api_keys WHERE id = ?').get(id) as { name: string } | undefined;
+      return keyRecordLabel(id, k?.name);
+    }
+    const r = db.prepare('SELECT name, scope, scope_id FROM secrets WHERE id = ?').get(id) as
+      | { name: string; scope: 'global'; scope_id: number }
+      | undefined;
+    return r ? secretRecordLabel(id, r.name, r.scope, r.scope_id) : `secret #${id}`;
+  };
+  function countStale(): number {
     const v = ring.keyFile.currentVersion;
-    const secrets = db
-      .prepare('SELECT id, name, scope, scope_id, value_encrypted FROM secrets WHERE substr(value_encrypted, 1, 1) != ?')
-      .all(v) as { id: number; name: string; scope: 'global'; scope_id: number; value_encrypted: string }[];
-    const keys = db
-      .prepare('SELECT id, name, value_encrypted FROM api_keys WHERE substr(value_encrypted, 1, 1) != ?')
-      .all(v) as { id: number; name: string; value_encrypted: string }[];
-    return [
-      ...secrets.map((r) => ({
-        table: 'secrets' as const,
-        id: r.id,
-        value: r.value_encrypted,
-        label: secretRecordLabel(r.id, r.name, r.scope, r.scope_id),
-      })),
-      ...keys.map((r) => ({ table: 'api_keys' as const, id: r.id, value: r.value_encrypted, label: keyRecordLabel(r.id, r.name) })),
-    ];
+    return (
+      db
+        .prepare(
+          'SELECT (SELECT COUNT(*) FROM secrets WHERE substr(value_encrypted, 1, 1) != ?) + (SELECT COUNT(*) FROM api_keys WHERE substr(value_encrypted, 1, 1) != ?) AS n',
+        )
+        .get(v, v) as { n: number }
+    ).n;
   }
 
   /** Step 1–2: a new current key, the old one kept as phased-out, durably on disk before any re-encryption. */
@@ -108,28 +117,33 @@ export function createRotation(opts: {
     db.exec('BEGIN IMMEDIATE');
     let committed = false;
     try {
-      const rows = stale();
-      progress = { done: 0, total: rows.length };
+      progress = { done: 0, total: countStale() };
       const update = {
         secrets: db.prepare('UPDATE secrets SET value_encrypted = ? WHERE id = ?'),
         api_keys: db.prepare('UPDATE api_keys SET value_encrypted = ? WHERE id = ?'),
       };
+      const current = ring.keyFile.currentVersion;
       let reencrypted = 0;
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
-        let plain: string | null = null;
-        try {
-          plain = ring.cipher.decrypt(row.value, row.label);
-        } catch {
-          // Already unreadable (tampered, or a key long gone): leave it as it is and report it.
-          skipped.push({ table: row.table, id: row.id, label: row.label });
-        }
-        if (plain !== null) {
-          update[row.table].run(ring.cipher.encrypt(plain), row.id);
-          reencrypted++;
-        }
-        if ((i + 1) % BATCH === 0 || i === rows.length - 1) {
-          progress = { done: i + 1, total: rows.length };
+      for (const table of ['secrets', 'api_keys'] as const) {
+        let after = 0;
+        for (;;) {
+          const page = pageStmts[table].all(after, current, BATCH) as { id: number; value: string }[];
+          if (page.length === 0) break;
+          for (const row of page) {
+            let plain: string | null = null;
+            try {
+              plain = ring.cipher.decrypt(row.value, `${table} #${row.id}`);
+            } catch {
+              // Already unreadable (tampered, or a key long gone): leave it as it is and report it.
+              skipped.push({ table, id: row.id, label: labelOf(table, row.id) });
+            }
+            if (plain !== null) {
+              update[table].run(ring.cipher.encrypt(plain), row.id);
+              reencrypted++;
+            }
+          }
+          after = page[page.length - 1]!.id;
+          progress = { done: progress.done + page.length, total: progress.total };
           for (const l of progressListeners) l(progress);
           step('batch-done');
           yield;

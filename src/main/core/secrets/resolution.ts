@@ -32,22 +32,29 @@ export function pickWinner<T extends { scope: Scope }>(candidates: T[]): T | und
  * query fetches the candidates of all four scopes; only the winner is decrypted.
  */
 export function createResolver(db: Db, store: SecretStore) {
-  // The group follows from the key, inside the same query.
-  const candidatesStmt = db.prepare(`
-    SELECT id, name, scope, scope_id, value_encrypted FROM secrets
-    WHERE name = @name AND (
-      (scope = 'global' AND scope_id = 0)
-      OR (scope = 'function' AND scope_id = @functionId)
-      OR (scope = 'key' AND scope_id = @keyId)
-      OR (scope = 'group' AND scope_id = (SELECT group_id FROM api_keys WHERE id = @keyId))
-    )`);
+  // Four seeks on the (name, scope, scope_id) index, most specific first; the group follows
+  // from the key inside the same statement. Faster than one OR query, which scans the name.
+  const UNION = `
+      SELECT 0 AS rank, id, name, scope, scope_id, value_encrypted FROM secrets
+        WHERE name = @name AND scope = 'key' AND scope_id = @keyId
+      UNION ALL SELECT 1, id, name, scope, scope_id, value_encrypted FROM secrets
+        WHERE name = @name AND scope = 'group' AND scope_id = (SELECT group_id FROM api_keys WHERE id = @keyId)
+      UNION ALL SELECT 2, id, name, scope, scope_id, value_encrypted FROM secrets
+        WHERE name = @name AND scope = 'function' AND scope_id = @functionId
+      UNION ALL SELECT 3, id, name, scope, scope_id, value_encrypted FROM secrets
+        WHERE name = @name AND scope = 'global' AND scope_id = 0`;
+  const candidatesStmt = db.prepare(`SELECT * FROM (${UNION}) ORDER BY rank`);
+  const winnerStmt = db.prepare(`SELECT * FROM (${UNION}) ORDER BY rank LIMIT 1`);
+  const oneScopeStmt = db.prepare(`SELECT * FROM (${UNION}) WHERE scope = @scope`);
   const keyInfo = db.prepare(
     'SELECT k.id AS key_id, k.name AS key_name, g.id AS group_id, g.name AS group_name FROM api_keys k JOIN api_groups g ON g.id = k.group_id WHERE k.id = ?',
   );
 
+  const params = (name: string, ctx: ResolutionContext) => ({ name, functionId: ctx.functionId, keyId: ctx.keyId ?? -1 });
+
   function candidates(name: string, ctx: ResolutionContext): Candidate[] {
     if (typeof name !== 'string' || name.length === 0) return [];
-    return candidatesStmt.all({ name, functionId: ctx.functionId, keyId: ctx.keyId ?? -1 }) as Candidate[];
+    return candidatesStmt.all(params(name, ctx)) as Candidate[];
   }
 
   function keyContext(keyId: number | null | undefined) {
@@ -61,8 +68,10 @@ export function createResolver(db: Db, store: SecretStore) {
     if (scope !== undefined && !SCOPES.has(scope)) {
       throw validation('scope', 'Scope must be one of "global", "function", "group", "key".');
     }
-    const all = candidates(name, ctx);
-    const winner = scope === undefined ? pickWinner(all) : all.find((c) => c.scope === scope);
+    if (typeof name !== 'string' || name.length === 0) return undefined;
+    const winner = (
+      scope === undefined ? winnerStmt.get(params(name, ctx)) : oneScopeStmt.get({ ...params(name, ctx), scope })
+    ) as Candidate | undefined;
     return winner ? { value: store.decrypt(winner), scope: winner.scope } : undefined;
   }
 

@@ -1,0 +1,73 @@
+import Database from 'better-sqlite3';
+import { VersionedCipher } from '../src/main/core/crypto/cipher';
+import { readKeyFile } from '../src/main/core/crypto/key-file';
+import { openCore } from '../src/main/core';
+import { bulkInsertSecrets } from '../test/support/bulk';
+import { tempDir } from '../test/support/temp-core';
+import { fmt, percentile, timeCalls, type Row } from './stats';
+
+/**
+ * getSecret through the hierarchy with all four scopes populated and 10,000 secrets stored,
+ * against one prepared indexed SELECT plus one AES-256-GCM decrypt of the same value.
+ */
+export function resolveBench(calls = 50_000): Row[] {
+  const t = tempDir('crude-bench-resolve-');
+  try {
+    let core = openCore({ dataDir: t.dir });
+    const groups = Array.from({ length: 10 }, (_, i) => core.groups.create({ name: `g${i}` }));
+    const keys = groups.flatMap((g, gi) => Array.from({ length: 10 }, (_, ki) => core.keys.create({ groupId: g.id, name: `k${gi}-${ki}` })));
+    const fns = Array.from({ length: 50 }, (_, i) =>
+      core.functions.create({ name: `f${i}`, route: `/f${i}`, methods: ['GET'], handler: `f${i}.ts` }),
+    );
+    const fn = fns[7]!;
+    const key = keys[42]!;
+    core.secrets.create({ name: 'BENCH', value: 'global-value', scope: 'global' });
+    core.secrets.create({ name: 'BENCH', value: 'function-value', scope: 'function', scopeId: fn.id });
+    core.secrets.create({ name: 'BENCH', value: 'group-value', scope: 'group', scopeId: key.groupId });
+    core.secrets.create({ name: 'BENCH', value: 'key-value-postgresql://customer-db:5432/client_123', scope: 'key', scopeId: key.id });
+    core.close();
+    // 10,000 secrets spread over the four scopes.
+    bulkInsertSecrets(t.dir, 2500, { scope: 'global', scopeId: 0 }, 'G');
+    bulkInsertSecrets(t.dir, 2500, { scope: 'function', scopeId: fn.id }, 'F');
+    bulkInsertSecrets(t.dir, 2500, { scope: 'group', scopeId: key.groupId }, 'GR');
+    bulkInsertSecrets(t.dir, 2496, { scope: 'key', scopeId: key.id }, 'K');
+    core = openCore({ dataDir: t.dir });
+    const ctx = { functionId: fn.id, keyId: key.id };
+    if (core.secrets.getSecret('BENCH', ctx)?.scope !== 'key') throw new Error('resolution bench: wrong winner');
+
+    const resolve = timeCalls(calls, () => core.secrets.getSecret('BENCH', ctx));
+    const complete = timeCalls(calls / 5, () => core.secrets.getCompleteSecret('BENCH', ctx));
+    core.close();
+
+    // Baseline: the least any lookup must do — one prepared indexed SELECT and one decrypt.
+    const keysFile = readKeyFile(`${t.dir}/encryption-keys.json`)!;
+    const cipher = new VersionedCipher({ version: keysFile.currentVersion, key: keysFile.currentKey });
+    const db = new Database(`${t.dir}/database.db`, { readonly: true });
+    const stmt = db.prepare('SELECT id, value_encrypted FROM secrets WHERE name = ? AND scope = ? AND scope_id = ?');
+    const baseline = timeCalls(calls, () => {
+      const row = stmt.get('BENCH', 'key', key.id) as { value_encrypted: string };
+      cipher.decrypt(row.value_encrypted, 'bench');
+    });
+    db.close();
+
+    const med = percentile(resolve, 50);
+    const p99 = percentile(resolve, 99);
+    const bmed = percentile(baseline, 50);
+    const bp99 = percentile(baseline, 99);
+    return [
+      { benchmark: 'resolve', measure: 'getSecret median (µs)', value: fmt(med, 2), baseline: fmt(bmed, 2), ratio: `${fmt(med / bmed, 2)}×`, goal: '≤ 2×', met: med / bmed <= 2 },
+      { benchmark: 'resolve', measure: 'getSecret p99 (µs)', value: fmt(p99, 2), baseline: fmt(bp99, 2), ratio: `${fmt(p99 / bp99, 2)}×`, goal: '≤ 2×', met: p99 / bp99 <= 2 },
+      {
+        benchmark: 'resolve',
+        measure: 'getCompleteSecret median (µs, 4 decrypts)',
+        value: fmt(percentile(complete, 50), 2),
+        baseline: fmt(bmed, 2),
+        ratio: `${fmt(percentile(complete, 50) / bmed, 2)}×`,
+        goal: '—',
+        met: null,
+      },
+    ];
+  } finally {
+    t.cleanup();
+  }
+}
