@@ -6,7 +6,8 @@ export default defineConfig({
     environment: 'node',
     // Real SQLite files, worker threads and HTTP servers: give slow shared machines room.
     testTimeout: 30_000,
-    hookTimeout: 30_000,
+    hookTimeout: 60_000,
     pool: 'forks',
+    reporters: ['default', './test/support/leak-reporter.ts'],
   },
 });
