@@ -1,26 +1,11 @@
-import { buildSync } from 'esbuild';
-import { mkdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+// @ts-expect-error — a plain .mjs helper shared with the npm scripts
+import { bundleNode } from '../../scripts/bundle-node.mjs';
 
 /**
  * Bundles a TypeScript entry into runnable ESM for a child process (tests run TS from
- * source; a child node process cannot). Output lives under node_modules/.cache so the
- * externals (better-sqlite3) resolve from the project.
+ * source; a child node process cannot), with the worker entries beside it.
  */
 export function bundleForChild(entry: string): string {
-  const outDir = resolve('node_modules/.cache/crude-test');
-  mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, `${basename(entry, '.ts')}-${process.pid}.mjs`);
-  buildSync({
-    entryPoints: [resolve(entry)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    external: ['better-sqlite3', 'esbuild'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'silent',
-  });
-  return outfile;
+  return (bundleNode as (e: string, o: string) => string)(entry, resolve(`node_modules/.cache/crude-test-${process.pid}`));
 }
