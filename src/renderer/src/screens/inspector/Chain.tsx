@@ -1,0 +1,45 @@
+import type { ReactNode } from 'react';
+import type { SecretExplanation } from '../../../../shared/types';
+import { crude } from '../../api/client';
+import { MaskedValue } from '../../components/MaskedValue';
+import { SCOPE_ICON, SCOPE_LABEL } from '../../components/ScopeBadge';
+
+/** The override chain Key > Group > Function > Global for one context. */
+export function Chain({ explanation: x }: { explanation: SecretExplanation }): ReactNode {
+  return (
+    <ol className="chain" aria-label="Override chain">
+      {x.chain.map((link) => {
+        const state = !link.applies ? 'na' : link.wins ? 'wins' : link.defined ? 'shadowed' : 'undefined';
+        return (
+          <li key={link.scope} className={`chain-link ${state} scope-edge-${link.scope}`} data-state={state} data-scope={link.scope}>
+            <span className="chain-scope">
+              {SCOPE_ICON[link.scope]} {SCOPE_LABEL[link.scope]}
+            </span>
+            <span className="chain-record">{link.scope === 'global' ? 'global' : (link.recordName ?? '—')}</span>
+            <span className="chain-value">
+              {state === 'na' ? (
+                <span className="muted">does not apply ({link.scope === 'function' ? 'no function' : 'no key in this context'})</span>
+              ) : link.defined && link.secretId !== null ? (
+                <MaskedValue
+                  slot={`chain-${link.secretId}`}
+                  label={`${x.name} at ${link.scope}`}
+                  reveal={async () => (await crude().secrets.reveal({ id: link.secretId! })).value}
+                />
+              ) : (
+                <span className="muted">not defined</span>
+              )}
+            </span>
+            <span className="chain-verdict">
+              {state === 'wins' ? <strong className="good">✓ wins</strong> : state === 'shadowed' ? <span className="muted">shadowed</span> : null}
+            </span>
+          </li>
+        );
+      })}
+      {x.winner === null ? (
+        <li className="chain-none" role="note">
+          Nothing answers: <code>ctx.getSecret("{x.name}")</code> returns <code>undefined</code> in this context.
+        </li>
+      ) : null}
+    </ol>
+  );
+}

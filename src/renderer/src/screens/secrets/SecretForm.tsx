@@ -1,0 +1,121 @@
+// Create or edit one secret in one scope. Problems show under the field as you type
+// (same rules and messages as the server), and the server's answer lands there too.
+import { useState, type FormEvent, type ReactNode } from 'react';
+import type { SecretSummary } from '../../../../shared/types';
+import { secretNameProblem, secretValueProblem, MAX_TEXT_LENGTH } from '../../../../shared/rules';
+import { crude, errorField, errorMessage } from '../../api/client';
+import { Dialog } from '../../components/Dialog';
+import { Field } from '../../components/Field';
+import { scopeTitle, type ScopeRef } from './scopeText';
+
+interface Props {
+  scope: ScopeRef;
+  /** Names already used in this scope, for the duplicate check. */
+  takenNames: Set<string>;
+  editing?: SecretSummary;
+  onClose: () => void;
+  onSaved?: (s: SecretSummary) => void;
+}
+
+export function SecretForm({ scope, takenNames, editing, onClose, onSaved }: Props): ReactNode {
+  const [name, setName] = useState(editing?.name ?? '');
+  const [value, setValue] = useState('');
+  const [comment, setComment] = useState(editing?.comment ?? '');
+  const [touched, setTouched] = useState({ name: false });
+  const [server, setServer] = useState<{ field?: string; message: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const duplicate = name !== editing?.name && takenNames.has(name) ? `A secret named ${name} already exists in this scope.` : null;
+  const nameProblem = secretNameProblem(name) ?? duplicate;
+  const valueProblem = secretValueProblem(value);
+  const commentProblem = comment.length > MAX_TEXT_LENGTH ? `Comment is longer than ${MAX_TEXT_LENGTH} characters.` : null;
+  const showName = touched.name || name.length > 0 ? nameProblem : null;
+  const serverFor = (f: string) => (server?.field === f ? server.message : null);
+
+  const submit = async (e?: FormEvent) => {
+    e?.preventDefault();
+    setTouched({ name: true });
+    if (nameProblem || valueProblem || commentProblem || busy) return;
+    setBusy(true);
+    setServer(null);
+    try {
+      const saved = editing
+        ? await crude().secrets.update({
+            id: editing.id,
+            name: name !== editing.name ? name : undefined,
+            value: value.length > 0 ? value : undefined,
+            comment: comment || null,
+          })
+        : await crude().secrets.create({ name, value, scope: scope.scope, scopeId: scope.scopeId, comment: comment || null });
+      onSaved?.(saved);
+      onClose();
+    } catch (err) {
+      setServer({ field: errorField(err), message: errorMessage(err) });
+      setBusy(false);
+    }
+  };
+
+  const generalError = server && !['name', 'value', 'comment'].includes(server.field ?? '') ? server.message : null;
+
+  return (
+    <Dialog title={editing ? `Edit secret ${editing.name}` : `New secret — ${scopeTitle(scope)}`} onClose={onClose}>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <Field label="Name" error={showName ?? serverFor('name')} hint="Letters, digits, _ and -. Case-sensitive.">
+          {(p) => (
+            <input
+              {...p}
+              autoFocus
+              autoComplete="off"
+              spellCheck={false}
+              value={name}
+              onChange={(e) => {
+                setName(e.target.value);
+                setTouched({ name: true });
+              }}
+              onBlur={() => setTouched({ name: true })}
+            />
+          )}
+        </Field>
+        <Field
+          label="Value"
+          error={valueProblem ?? serverFor('value')}
+          hint={editing ? 'Leave empty to keep the current value. Shift+Enter for a new line.' : 'Shift+Enter for a new line.'}
+        >
+          {(p) => (
+            <textarea
+              {...p}
+              rows={3}
+              autoComplete="off"
+              spellCheck={false}
+              className="secret-input"
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && !e.shiftKey) {
+                  e.preventDefault();
+                  void submit();
+                }
+              }}
+            />
+          )}
+        </Field>
+        <Field label="Comment (optional)" error={commentProblem ?? serverFor('comment')}>
+          {(p) => <input {...p} value={comment} onChange={(e) => setComment(e.target.value)} />}
+        </Field>
+        {generalError ? (
+          <div className="state error" role="alert">
+            {generalError}
+          </div>
+        ) : null}
+        <div className="actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Saving…' : editing ? 'Save secret' : 'Create secret'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

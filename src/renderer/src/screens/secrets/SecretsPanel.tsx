@@ -1,0 +1,176 @@
+// The secrets of one scope: table with filter and sort, masked values, create/edit/delete.
+// Used for global secrets, a function's 🔐, a group's or key's 🔐 and the scope tree.
+import { useMemo, useState, type ReactNode } from 'react';
+import type { SecretSummary } from '../../../../shared/types';
+import { crude } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { DataTable, type Column } from '../../components/DataTable';
+import { formatWhen, plural } from '../../components/format';
+import { MaskedValue } from '../../components/MaskedValue';
+import { EmptyState, ErrorBanner, Loading } from '../../components/States';
+import { useQuery } from '../../hooks/useQuery';
+import { SecretForm } from './SecretForm';
+import { scopeExplanation, scopeTitle, type ScopeRef } from './scopeText';
+
+interface Props {
+  scope: ScopeRef;
+  /** Hide the heading when the caller already shows one. */
+  compact?: boolean;
+  maxHeight?: string;
+}
+
+type Dialogs = { kind: 'create' } | { kind: 'edit'; secret: SecretSummary } | { kind: 'delete'; secret: SecretSummary } | null;
+
+export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
+  const q = useQuery(
+    () => crude().secrets.list({ scope: scope.scope, scopeId: scope.scopeId }),
+    [scope.scope, scope.scopeId],
+    ['secrets.', 'rotation.'],
+  );
+  const [filter, setFilter] = useState('');
+  const [dialog, setDialog] = useState<Dialogs>(null);
+  const secrets = q.data;
+  const taken = useMemo(() => new Set((secrets ?? []).map((s) => s.name)), [secrets]);
+  const columns = useMemo(() => secretColumns(setDialog), []);
+  const title = scopeTitle(scope);
+
+  let body: ReactNode;
+  if (q.error && !secrets) body = <ErrorBanner error={q.error} onRetry={q.reload} />;
+  else if (!secrets) body = <Loading what="secrets" />;
+  else if (secrets.length === 0)
+    body = (
+      <EmptyState
+        title={`No secrets in this scope yet`}
+        action={
+          <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>
+            Create the first secret
+          </button>
+        }
+      >
+        {scopeExplanation(scope)}
+      </EmptyState>
+    );
+  else
+    body = (
+      <DataTable
+        label={title}
+        columns={columns}
+        data={secrets}
+        getRowId={(s) => String(s.id)}
+        template="minmax(150px,1.3fr) minmax(170px,1.3fr) minmax(100px,1.3fr) 170px 124px"
+        filter={filter}
+        filterColumns={['name', 'comment']}
+        maxHeight={maxHeight}
+        noMatch={`No secret matches “${filter}”.`}
+      />
+    );
+
+  return (
+    <section className="panel" aria-label={title}>
+      <div className="toolbar">
+        {compact ? null : <h2>{title}</h2>}
+        {secrets && secrets.length > 0 ? (
+          <input
+            type="search"
+            className="filter"
+            placeholder="Filter by name or comment"
+            aria-label={`Filter ${title}`}
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+        ) : null}
+        <span className="grow" />
+        {secrets ? <span className="muted">{plural(secrets.length, 'secret')}</span> : null}
+        <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>
+          + New secret
+        </button>
+      </div>
+      {compact ? null : <p className="muted scope-explain">{scopeExplanation(scope)}</p>}
+      {q.error && secrets ? <ErrorBanner error={q.error} onRetry={q.reload} /> : null}
+      {body}
+      {dialog?.kind === 'create' ? <SecretForm scope={scope} takenNames={taken} onClose={() => setDialog(null)} onSaved={q.reload} /> : null}
+      {dialog?.kind === 'edit' ? (
+        <SecretForm scope={scope} takenNames={taken} editing={dialog.secret} onClose={() => setDialog(null)} onSaved={q.reload} />
+      ) : null}
+      {dialog?.kind === 'delete' ? (
+        <ConfirmDialog
+          title={`Delete secret ${dialog.secret.name}?`}
+          confirmLabel="Delete secret"
+          onClose={() => setDialog(null)}
+          onConfirm={async () => {
+            await crude().secrets.delete({ id: dialog.secret.id });
+            q.reload();
+          }}
+        >
+          <p>
+            The secret <strong>{dialog.secret.name}</strong> will be removed from this scope ({title.toLowerCase()}). Functions that
+            read it will fall back to the next scope in Key &gt; Group &gt; Function &gt; Global, or get <code>undefined</code>.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </section>
+  );
+}
+
+function secretColumns(setDialog: (d: Dialogs) => void): Column<SecretSummary>[] {
+  return [
+    {
+      id: 'name',
+      accessorKey: 'name',
+      header: 'Name',
+      sortFn: 'alphanumeric',
+      cell: (c) => <span className="mono strong">{c.row.original.name}</span>,
+    },
+    {
+      id: 'value',
+      header: 'Value',
+      enableSorting: false,
+      cell: (c) => {
+        const s = c.row.original;
+        return (
+          <MaskedValue
+            slot={`secret-${s.id}`}
+            label={`secret ${s.name}`}
+            length={s.valueLength}
+            brokenReason={s.decryptionError}
+            reveal={async () => (await crude().secrets.reveal({ id: s.id })).value}
+          />
+        );
+      },
+    },
+    {
+      id: 'comment',
+      accessorFn: (s) => s.comment ?? '',
+      header: 'Comment',
+      sortFn: 'alphanumeric',
+      cell: (c) => <span className="ellipsis" title={c.row.original.comment ?? ''}>{c.row.original.comment ?? ''}</span>,
+    },
+    {
+      id: 'updated',
+      accessorKey: 'updatedAt',
+      header: 'Updated',
+      sortFn: 'alphanumeric',
+      cell: (c) => <span title={c.row.original.updatedAt}>{formatWhen(c.row.original.updatedAt)}</span>,
+    },
+    {
+      id: 'actions',
+      header: () => <span className="sr-only">Actions</span>,
+      enableSorting: false,
+      cell: (c) => (
+        <span className="row-actions">
+          <button type="button" onClick={() => setDialog({ kind: 'edit', secret: c.row.original })} aria-label={`Edit ${c.row.original.name}`}>
+            Edit
+          </button>
+          <button
+            type="button"
+            className="danger-text"
+            onClick={() => setDialog({ kind: 'delete', secret: c.row.original })}
+            aria-label={`Delete ${c.row.original.name}`}
+          >
+            Delete
+          </button>
+        </span>
+      ),
+    },
+  ];
+}

@@ -1,0 +1,17 @@
+import type { ReactNode } from 'react';
+import { HostSettings } from './HostSettings';
+import { RotationPanel } from './RotationPanel';
+
+export function SettingsScreen(): ReactNode {
+  return (
+    <div className="screen">
+      <div className="toolbar">
+        <h2>⚙ Settings</h2>
+      </div>
+      <div className="settings-grid">
+        <RotationPanel />
+        <HostSettings />
+      </div>
+    </div>
+  );
+}
