@@ -1,7 +1,16 @@
 import { buildSync } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { WORKER_ENTRIES } from './worker-entries.mjs';
+
+// `?raw` imports (as Vite has them) load a file as text.
+const rawPlugin = {
+  name: 'raw',
+  setup(b) {
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/\?raw$/, '')), namespace: 'raw' }));
+    b.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+  },
+};
 
 /**
  * Bundles a TypeScript entry for plain Node into outDir as <name>.mjs, with the worker
@@ -17,6 +26,7 @@ export function bundleNode(entry, outDir) {
     packages: 'external',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
+    plugins: [rawPlugin],
   };
   for (const [name, src] of Object.entries(WORKER_ENTRIES)) {
     buildSync({ ...common, entryPoints: [resolve(src)], outfile: join(outDir, `${name}.js`) });

@@ -1,1 +1,133 @@
-export {};
+// A handler worker: runs one function's handler, one request at a time. It holds no
+// database and no keys, sees an empty process.env, and asks main for each secret by name.
+import { parentPort, workerData } from 'node:worker_threads';
+import { format } from 'node:util';
+import { Hono } from 'hono';
+import type { ConsoleLevel } from '../../../../shared/types';
+import type { HandlerCtxData, MainToWorker, WorkerData, WorkerToMain } from './protocol';
+
+const data = workerData as WorkerData;
+const port = parentPort!;
+const post = (m: WorkerToMain, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
+
+// Console output becomes part of the request's execution log.
+for (const level of ['log', 'info', 'warn', 'error', 'debug'] as ConsoleLevel[]) {
+  console[level] = (...args: unknown[]) => post({ type: 'console', level, message: format(...args).slice(0, 8192) });
+}
+
+let callSeq = 0;
+const pendingSecrets = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+
+function askMain(call: 'getSecret' | 'getCompleteSecret', name: unknown, scope?: unknown): Promise<unknown> {
+  const callId = ++callSeq;
+  return new Promise((resolve, reject) => {
+    pendingSecrets.set(callId, { resolve, reject });
+    post({ type: 'secret', callId, call, name, scope });
+  });
+}
+
+type Handler = (c: unknown, ctx: unknown) => unknown;
+let handler: Handler | null = null;
+
+const app = new Hono({ strict: false });
+let ctxData: HandlerCtxData | null = null;
+app.all(`/run${data.route === '/' ? '' : data.route}`, async (c) => {
+  const d = ctxData!;
+  const ctx = Object.freeze({
+    route: d.route,
+    params: d.params,
+    query: d.query,
+    authenticatedKeyGroup: d.authenticatedKeyGroup,
+    requestedAt: new Date(d.requestedAt),
+    requestId: d.requestId,
+    getSecret: (name: string, scope?: string) => askMain('getSecret', name, scope) as Promise<string | undefined>,
+    getCompleteSecret: (name: string) => askMain('getCompleteSecret', name) as Promise<object | undefined>,
+  });
+  const res = await handler!(c, ctx);
+  if (!(res instanceof Response)) {
+    throw new TypeError(`The handler must return a Response (for example c.json(...)); it returned ${res === undefined ? 'undefined' : typeof res}.`);
+  }
+  return res;
+});
+app.onError((err) => {
+  throw err; // let run() report it with its stack
+});
+
+async function readCapped(res: Response): Promise<ArrayBuffer> {
+  if (!res.body) return new ArrayBuffer(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > data.maxResponseBytes) {
+      await reader.cancel();
+      throw Object.assign(new Error(`The handler's response is larger than ${Math.round(data.maxResponseBytes / 1024 / 1024)} MB.`), { status: 502 });
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out.buffer;
+}
+
+async function run(msg: Extract<MainToWorker, { type: 'run' }>) {
+  ctxData = msg.ctx;
+  try {
+    const req = new Request(msg.request.url, {
+      method: msg.request.method,
+      headers: msg.request.headers,
+      body: msg.request.body && !['GET', 'HEAD'].includes(msg.request.method) ? msg.request.body : undefined,
+    });
+    const res = await app.fetch(req);
+    const body = await readCapped(res);
+    post({ type: 'response', status: res.status, headers: [...res.headers.entries()], body }, [body]);
+  } catch (e) {
+    const err = e as Error & { status?: number };
+    post({ type: 'handler-error', status: err.status ?? 500, message: `${err.name ?? 'Error'}: ${err.message}`, stack: err.stack });
+  } finally {
+    ctxData = null;
+  }
+}
+
+process.on('unhandledRejection', (reason) => {
+  const err = reason instanceof Error ? reason : new Error(String(reason));
+  post({ type: 'handler-error', status: 500, message: `Unhandled rejection: ${err.message}`, stack: err.stack });
+  // The handler left work running that failed: this worker is not trusted any more.
+  process.exit(70);
+});
+
+port.on('message', (msg: MainToWorker) => {
+  if (msg.type === 'run') void run(msg);
+  else if (msg.type === 'secret-result') {
+    const p = pendingSecrets.get(msg.callId);
+    pendingSecrets.delete(msg.callId);
+    if (!p) return;
+    if (msg.ok) p.resolve(msg.value);
+    else p.reject(new Error(msg.message));
+  }
+});
+
+// Load the handler once per worker (workers are per code version).
+(async () => {
+  try {
+    const { createRequire } = await import('node:module');
+    (globalThis as { require?: unknown }).require = createRequire(`${data.codeDir}/handler.js`);
+    const mod = (await import(`data:text/javascript;base64,${Buffer.from(data.code).toString('base64')}`)) as { default?: unknown };
+    if (typeof mod.default !== 'function') {
+      post({ type: 'load-error', message: 'The handler file has no default export function: write `export default async function (c, ctx) { ... }`.' });
+      return;
+    }
+    handler = mod.default as Handler;
+    post({ type: 'ready' });
+  } catch (e) {
+    const err = e as Error;
+    post({ type: 'load-error', message: `The handler threw while loading: ${err.name}: ${err.message}`, stack: err.stack });
+  }
+})();
