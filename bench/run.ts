@@ -3,6 +3,7 @@
 import { cpus, totalmem } from 'node:os';
 import { resolveBench } from './resolve.bench';
 import { rotateBench } from './rotate.bench';
+import { hostBench } from './host.bench';
 import { printTable, type Row } from './stats';
 
 const only = process.argv.slice(2);
@@ -12,4 +13,5 @@ const rows: Row[] = [];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
 if (want('resolve')) rows.push(...resolveBench());
 if (want('rotate')) rows.push(...(await rotateBench()));
+if (want('host')) rows.push(...(await hostBench()));
 printTable(rows);

@@ -1,4 +1,4 @@
-import { buildSync } from 'esbuild';
+import { build } from 'esbuild';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { WORKER_ENTRIES } from './worker-entries.mjs';
@@ -16,7 +16,7 @@ const rawPlugin = {
  * Bundles a TypeScript entry for plain Node into outDir as <name>.mjs, with the worker
  * entries beside it (as the built app has them); npm dependencies stay external.
  */
-export function bundleNode(entry, outDir) {
+export async function bundleNode(entry, outDir) {
   mkdirSync(outDir, { recursive: true });
   const common = {
     bundle: true,
@@ -29,9 +29,9 @@ export function bundleNode(entry, outDir) {
     plugins: [rawPlugin],
   };
   for (const [name, src] of Object.entries(WORKER_ENTRIES)) {
-    buildSync({ ...common, entryPoints: [resolve(src)], outfile: join(outDir, `${name}.js`) });
+    await build({ ...common, entryPoints: [resolve(src)], outfile: join(outDir, `${name}.js`) });
   }
   const outfile = join(outDir, `${basename(entry).replace(/\.ts$/, '')}.mjs`);
-  buildSync({ ...common, entryPoints: [resolve(entry)], outfile });
+  await build({ ...common, entryPoints: [resolve(entry)], outfile });
   return outfile;
 }

@@ -10,6 +10,6 @@ if (!entry) {
   console.error('usage: node scripts/run-ts.mjs <file.ts> [args...]');
   process.exit(2);
 }
-const outfile = bundleNode(entry, resolve('node_modules/.cache/run-ts'));
+const outfile = await bundleNode(entry, resolve('node_modules/.cache/run-ts'));
 const r = spawnSync(process.execPath, ['--expose-gc', outfile, ...args], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -4,8 +4,8 @@ import { crashFixture, crashTrial, type CrashFixture } from '../support/crash-ro
 // Fast variant for `npm test`; `npm run test:stress` runs 100+ trials.
 const TRIALS = Number(process.env.CRASH_TRIALS ?? 6);
 let fx: CrashFixture;
-beforeAll(() => {
-  fx = crashFixture(10_000);
+beforeAll(async () => {
+  fx = await crashFixture(10_000);
 }, 120_000);
 afterAll(() => fx?.cleanup());
 

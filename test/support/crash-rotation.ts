@@ -15,7 +15,7 @@ export interface CrashFixture {
 }
 
 /** A closed data directory with `count` secrets and a few API keys, copied for each trial. */
-export function crashFixture(count: number): CrashFixture {
+export async function crashFixture(count: number): Promise<CrashFixture> {
   const template = mkdtempSync(join(tmpdir(), 'crude-crash-template-'));
   const core = openCore({ dataDir: template });
   const g = core.groups.create({ name: 'crash' });
@@ -26,7 +26,7 @@ export function crashFixture(count: number): CrashFixture {
     template,
     count,
     keys: keys.map((k) => ({ id: k.id, value: k.value })),
-    childScript: bundleForChild('test/support/rotate-child.ts'),
+    childScript: await bundleForChild('test/support/rotate-child.ts'),
     cleanup: () => rmSync(template, { recursive: true, force: true }),
   };
 }

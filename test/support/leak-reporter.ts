@@ -1,4 +1,5 @@
-import type { Reporter, TestModule, UserConsoleLog } from 'vitest/node';
+import type { UserConsoleLog } from 'vitest';
+import type { Reporter, TestModule } from 'vitest/node';
 
 // Values the suite treats as secret: every generated API key value, and every test value
 // marked CANARY-. None may ever reach console output, whatever the test does.

@@ -71,6 +71,8 @@ export interface FunctionService {
   update(input: Partial<FunctionInput> & { id: number }): FunctionDef;
   setEnabled(id: number, enabled: boolean): FunctionDef;
   delete(id: number): DeletePreview;
+  /** Grows with every change to any function definition: lets the host cache its routes. */
+  revision(): number;
 }
 
 export interface CodeService {

@@ -142,6 +142,7 @@ export function openCore(options: OpenCoreOptions): Core {
       },
       close() {
         rotation.stopScheduler();
+        executions.flush();
         // A rotation still running is abandoned like a crash: rolled back, finished at next start.
         if (openDb.inTransaction) openDb.exec('ROLLBACK');
         openDb.close();

@@ -51,6 +51,7 @@ const toFunction = (r: FunctionRow): FunctionDef => ({
 /** Function definitions: unique names, and no two functions answering one method on one route. */
 export function createFunctionService(db: Db, code: CodeService, gate: WriteGate, previews: DeletePreviewer): FunctionService {
   const byId = db.prepare(`${SELECT} WHERE f.id = ?`);
+  let revision = 0;
 
   function get(id: number): FunctionDef {
     const row = byId.get(id) as FunctionRow | undefined;
@@ -115,6 +116,7 @@ export function createFunctionService(db: Db, code: CodeService, gate: WriteGate
   return {
     list: () => (db.prepare(`${SELECT} ORDER BY f.name`).all() as FunctionRow[]).map(toFunction),
     get,
+    revision: () => revision,
     create(input) {
       const { methods, groupIds } = validate(input, null);
       gate.assertOpen();
@@ -145,6 +147,7 @@ export function createFunctionService(db: Db, code: CodeService, gate: WriteGate
         return newId;
       })();
       ensureHandlerFile(input.handler);
+      revision++;
       return get(id);
     },
     update(input) {
@@ -183,12 +186,14 @@ export function createFunctionService(db: Db, code: CodeService, gate: WriteGate
         writeGroups(existing.id, groupIds);
       })();
       ensureHandlerFile(merged.handler);
+      revision++;
       return get(existing.id);
     },
     setEnabled(id, enabled) {
       get(id);
       gate.assertOpen();
       db.prepare('UPDATE functions SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, nowIso(), id);
+      revision++;
       return get(id);
     },
     delete(id) {
@@ -200,6 +205,7 @@ export function createFunctionService(db: Db, code: CodeService, gate: WriteGate
         db.prepare('DELETE FROM functions WHERE id = ?').run(id);
         return preview;
       })();
+      revision++;
     },
   };
 }

@@ -74,7 +74,7 @@ export function createFunctionHost(core: Core, options: FunctionHostOptions = {}
     const url = new URL(c.req.url);
     const path = url.pathname.slice('/run'.length) || '/';
     const method = c.req.method.toUpperCase();
-    router.update(core.functions.list());
+    router.update(core.functions.revision(), () => core.functions.list());
     const match = router.match(method, path);
     if (match.kind === 'not-found') return json(c, 404, { error: `No enabled function answers ${path}.`, requestId });
     if (match.kind === 'method-not-allowed') {
@@ -206,9 +206,18 @@ export function createFunctionHost(core: Core, options: FunctionHostOptions = {}
     return hit?.value;
   }
 
+  // Requests still running when the host stops are let finish (the timeout bounds them),
+  // so none writes to a core that the shell is about to close.
+  const inFlight = new Set<Promise<Response>>();
+  const tracked = (c: Context) => {
+    const p = handleRun(c);
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p)).catch(() => {});
+    return p;
+  };
   const app = new Hono();
-  app.all('/run', handleRun);
-  app.all('/run/*', handleRun);
+  app.all('/run', tracked);
+  app.all('/run/*', tracked);
   app.notFound((c) => c.json({ error: 'Functions are served below /run.' }, 404));
   app.onError((err, c) => {
     console.error(`[host] unexpected error: ${err.message}`);
@@ -250,8 +259,11 @@ export function createFunctionHost(core: Core, options: FunctionHostOptions = {}
       server = null;
       state = { ...state, running: false, url: null, port: null };
       if (srv) {
+        const closed = new Promise<void>((resolve) => srv.close(() => resolve()));
+        srv.closeIdleConnections?.();
+        await Promise.allSettled([...inFlight]);
         srv.closeAllConnections?.();
-        await new Promise<void>((resolve) => srv.close(() => resolve()));
+        await closed;
       }
       await pool.close();
     },

@@ -28,18 +28,17 @@ function compile(fn: FunctionDef): Compiled {
 }
 
 /**
- * Matches a path below /run against the function definitions. The compiled routes are
- * rebuilt only when the definitions change (compared by their update stamps).
+ * Matches a path below /run against the function definitions, compiled once per revision.
  */
 export class FunctionRouter {
   private compiled: Compiled[] = [];
-  private stamp = '';
+  private revision = -1;
 
-  update(functions: FunctionDef[]): void {
-    const stamp = functions.map((f) => `${f.id}:${f.updatedAt}`).join('|');
-    if (stamp === this.stamp) return;
-    this.stamp = stamp;
-    this.compiled = functions.map(compile);
+  /** Recompiles only when the definitions changed (core's functions revision moved). */
+  update(revision: number, list: () => FunctionDef[]): void {
+    if (revision === this.revision) return;
+    this.revision = revision;
+    this.compiled = list().map(compile);
   }
 
   match(method: string, path: string): RouteMatch {

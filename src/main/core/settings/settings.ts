@@ -26,12 +26,17 @@ export function createSettingsService(db: Db): SettingsService {
     'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
   );
 
+  // Read on every function-host request: kept in memory, refreshed on every set.
+  let cached: Settings | null = null;
+
   function get(): Settings {
+    if (cached) return { ...cached };
     const out: Settings = { ...DEFAULT_SETTINGS };
     for (const row of select.all() as { key: string; value: string }[]) {
       if (row.key in DEFAULT_SETTINGS) (out as unknown as Record<string, unknown>)[row.key] = JSON.parse(row.value);
     }
-    return out;
+    cached = out;
+    return { ...out };
   }
 
   function set(patch: Partial<Settings>): Settings {
@@ -46,6 +51,7 @@ export function createSettingsService(db: Db): SettingsService {
     db.transaction(() => {
       for (const [key, value] of entries) upsert.run(key, JSON.stringify(value));
     })();
+    cached = null;
     return get();
   }
 
