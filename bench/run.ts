@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { resolveBench } from './resolve.bench';
 import { rotateBench } from './rotate.bench';
 import { hostBench } from './host.bench';
+import { startBench } from './start.bench';
 import { printTable, type Row } from './stats';
 
 const only = process.argv.slice(2);
@@ -14,4 +15,5 @@ console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.r
 if (want('resolve')) rows.push(...resolveBench());
 if (want('rotate')) rows.push(...(await rotateBench()));
 if (want('host')) rows.push(...(await hostBench()));
+if (want('start')) rows.push(...(await startBench()));
 printTable(rows);
