@@ -48,6 +48,8 @@ async function inspectorFor(page: Page, ids: Ids, keyName: string) {
   await page.getByRole('button', { name: 'Inspect', exact: true }).click();
   await page.getByLabel('Context function').selectOption({ label: ids.fn.name });
   await page.locator('.context-picker select').nth(1).selectOption({ label: keyName });
+  // The chain for the previous context stays on screen until the new one arrives.
+  await expect(page.locator('.chain-box')).toContainText(`🔑 ${keyName}`);
   const winner = (await page.getByTestId('chain-winner').textContent())!.replace(' scope', '').trim();
   const winRow = page.locator('.chain-link.wins');
   await winRow.getByRole('button', { name: /^Reveal/ }).click();

@@ -2,14 +2,13 @@
 // Define LOG_LEVEL at a few scopes (🔒 global, 🔐 this function, a group, a key) and call
 // GET /run/secrets-demo with and without an API key to watch the answer change.
 export default async function (c, ctx) {
-  const name = ctx.query.name ?? "LOG_LEVEL";
   return c.json({
-    name,
-    resolved: await ctx.getSecret(name), // Key > Group > Function > Global
-    global: await ctx.getSecret(name, "global"),
-    function: await ctx.getSecret(name, "function"),
-    group: await ctx.getSecret(name, "group"),
-    key: await ctx.getSecret(name, "key"),
+    name: "LOG_LEVEL",
+    resolved: await ctx.getSecret("LOG_LEVEL"), // Key > Group > Function > Global
+    global: await ctx.getSecret("LOG_LEVEL", "global"),
+    function: await ctx.getSecret("LOG_LEVEL", "function"),
+    group: await ctx.getSecret("LOG_LEVEL", "group"),
+    key: await ctx.getSecret("LOG_LEVEL", "key"),
     authenticatedKeyGroup: ctx.authenticatedKeyGroup ?? null,
   });
 }

@@ -112,8 +112,10 @@ export interface ResolutionMatrix {
   functions: { id: number; name: string; groupIds: number[] }[];
   /** Columns: "no key" first (keyId null), then keys grouped by group. */
   columns: { keyId: number | null; keyName: string | null; groupId: number | null; groupName: string | null }[];
-  /** cells[functionIndex][columnIndex] */
+  /** cells[functionIndex][columnIndex]: the scope the handler's getSecret gets for that caller. */
   cells: (Scope | null)[][];
+  /** denied[functionIndex][columnIndex]: that caller is refused (401) before the handler runs. */
+  denied: boolean[][];
 }
 
 export interface FunctionSecretUse {

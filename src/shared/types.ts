@@ -122,6 +122,10 @@ export interface SecretExplanation {
   /** Key, Group, Function, Global — in that order. */
   chain: ChainLink[];
   winner: Scope | null;
+  /** Why key and group do not apply though a key was chosen (public function), if so. */
+  note?: string;
+  /** Set when this caller would be refused (401) before the handler runs. */
+  refused?: string;
 }
 
 /** Every definition of one name across all scopes and records (values masked). */

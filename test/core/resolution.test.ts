@@ -118,6 +118,18 @@ describe('getCompleteSecret: the spec\'s shape to the letter', () => {
   });
 });
 
+describe('caller context: what the handler really runs with', () => {
+  it('a public function ignores the key; a protected one refuses missing and foreign keys', () => {
+    const w = world();
+    expect(w.core.secrets.callerContext(w.report.id, w.shipKey.id)).toEqual({ functionId: w.report.id, keyId: null });
+    expect(w.core.secrets.callerContext(w.notify.id, w.shipKey.id)).toEqual({ functionId: w.notify.id, keyId: w.shipKey.id });
+    const other = w.core.groups.create({ name: 'outsiders' });
+    const outsider = w.core.keys.create({ groupId: other.id, name: 'out' });
+    expect(() => w.core.secrets.callerContext(w.notify.id, outsider.id)).toThrow(/accepts keys of group manufacturing, shipping only.*401/);
+    expect(() => w.core.secrets.callerContext(w.notify.id, null)).toThrow(/requires an API key/);
+  });
+});
+
 describe('inspector views', () => {
   it('inspect lists every definition of a name with its record, masked', () => {
     const w = world();
@@ -141,9 +153,16 @@ describe('inspector views', () => {
     expect(withKey).toMatchObject({ functionName: 'notify', keyName: 'ship-svc', groupName: 'shipping', winner: 'group' });
     expect(withKey.chain.find((l) => l.scope === 'group')).toMatchObject({ applies: true, defined: true, wins: true, recordName: 'shipping' });
     expect(withKey.chain.find((l) => l.scope === 'global')).toMatchObject({ defined: true, wins: false });
+    // notify requires a key of shipping or manufacturing: without one the call is refused.
     const noKey = w.core.secrets.explain('E', { functionId: w.notify.id });
-    expect(noKey.chain.filter((l) => !l.applies).map((l) => l.scope)).toEqual(['key', 'group']);
-    expect(noKey.winner).toBe('global');
+    expect(noKey.refused).toMatch(/requires an API key of group manufacturing, shipping.*401/);
+    expect(noKey.chain.every((l) => !l.applies)).toBe(true);
+    expect(noKey.winner).toBeNull();
+    // report is public: its handler sees no key, so a chosen key changes nothing.
+    const publicWithKey = w.core.secrets.explain('E', { functionId: w.report.id, keyId: w.shipKey.id });
+    expect(publicWithKey.note).toMatch(/Public function/);
+    expect(publicWithKey.chain.filter((l) => !l.applies).map((l) => l.scope)).toEqual(['key', 'group']);
+    expect(publicWithKey.winner).toBe('global');
     expect(JSON.stringify(withKey)).not.toContain('"value"');
   });
 
@@ -157,16 +176,29 @@ describe('inspector views', () => {
     const col = (keyId: number | null) => m.columns.findIndex((c) => c.keyId === keyId);
     const row = (fid: number) => m.functions.findIndex((f) => f.id === fid);
     const cell = (fid: number, kid: number | null) => m.cells[row(fid)]![col(kid)];
-    // Every cell agrees with getSecret for that context.
-    for (const f of m.functions) {
-      for (const c of m.columns) {
-        expect(cell(f.id, c.keyId)).toBe(w.core.secrets.getSecret('M', { functionId: f.id, keyId: c.keyId })?.scope ?? null);
-      }
-    }
-    expect(cell(w.notify.id, null)).toBe('function');
+    // Every cell agrees with what the handler gets for that caller, or is refused.
+    m.functions.forEach((f, fi) => {
+      m.columns.forEach((c, ci) => {
+        let ctx;
+        try {
+          ctx = w.core.secrets.callerContext(f.id, c.keyId);
+        } catch {
+          expect(m.denied[fi]![ci]).toBe(true);
+          expect(m.cells[fi]![ci]).toBeNull();
+          return;
+        }
+        expect(m.denied[fi]![ci]).toBe(false);
+        expect(cell(f.id, c.keyId)).toBe(w.core.secrets.getSecret('M', ctx)?.scope ?? null);
+      });
+    });
+    // notify requires shipping or manufacturing: no key is refused; shipping keys get the group value.
+    expect(m.denied[row(w.notify.id)]![col(null)]).toBe(true);
     expect(cell(w.notify.id, w.shipKey.id)).toBe('group');
-    expect(cell(w.report.id, w.mfgKey.id)).toBe('key');
+    expect(cell(w.notify.id, w.mfgKey.id)).toBe('key');
+    // report is public: the key is ignored, so the key-scoped value never reaches it.
+    expect(cell(w.report.id, w.mfgKey.id)).toBeNull();
     expect(cell(w.report.id, null)).toBeNull();
+    expect(m.denied[row(w.report.id)]!.every((d) => !d)).toBe(true);
     expect(m.columns.slice(1).map((c) => c.groupName)).toEqual(['manufacturing', 'shipping', 'shipping']);
   });
 

@@ -121,6 +121,17 @@ describe('routing', () => {
     w.core.functions.setEnabled(f.id, false);
     expect((await w.get('/only-post', { method: 'POST' })).status).toBe(404);
   });
+
+  it('follows route changes and deletions on the next request', async () => {
+    const w = await hostWorld();
+    const f = w.fn('moving', 'export default async (c) => c.text("here")');
+    expect(await (await w.get('/moving')).text()).toBe('here');
+    w.core.functions.update({ id: f.id, route: '/moved' });
+    expect((await w.get('/moving')).status).toBe(404);
+    expect(await (await w.get('/moved')).text()).toBe('here');
+    w.core.functions.delete(f.id);
+    expect((await w.get('/moved')).status).toBe(404);
+  });
 });
 
 describe('the handler context', () => {

@@ -103,6 +103,11 @@ export interface SecretService {
   /** The spec's all-scopes shape; undefined when no scope has the name. */
   getCompleteSecret(name: string, ctx: ResolutionContext): CompleteSecret | undefined;
   explain(name: string, ctx: ResolutionContext): SecretExplanation;
+  /**
+   * The context a handler really runs with for this caller: a public function sees no key;
+   * a function that requires groups refuses a missing or foreign key (VALIDATION on keyId).
+   */
+  callerContext(functionId: number, keyId?: number | null): ResolutionContext;
   inspect(name: string): SecretInspection;
   matrix(name: string): ResolutionMatrix;
   /** Names the handler code passes as literals to ctx.getSecret / getCompleteSecret, and where each is defined. */

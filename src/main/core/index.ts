@@ -135,6 +135,7 @@ export function openCore(options: OpenCoreOptions): Core {
         getSecret: resolver.getSecret,
         getCompleteSecret: resolver.getCompleteSecret,
         explain: resolver.explain,
+        callerContext: resolver.callerContext,
         inspect: resolver.inspect,
         matrix: resolver.matrix,
         usesOf: (functionId) => secretUsesOf(functionId, { functions, code, keys, resolver }),

@@ -199,13 +199,14 @@ export function createFunctionService(db: Db, code: CodeService, gate: WriteGate
     delete(id) {
       get(id);
       gate.assertOpen();
-      return db.transaction((): DeletePreview => {
-        const preview = previews.preview('function', id);
+      const preview = db.transaction((): DeletePreview => {
+        const p = previews.preview('function', id);
         // Triggers remove the function's secrets and execution log in the same transaction.
         db.prepare('DELETE FROM functions WHERE id = ?').run(id);
-        return preview;
+        return p;
       })();
       revision++;
+      return preview;
     },
   };
 }

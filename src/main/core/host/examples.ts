@@ -10,7 +10,7 @@ export const EXAMPLES = [
     source: secretsByScope,
     name: 'secrets-demo',
     route: '/secrets-demo',
-    description: 'Reads a secret at every scope and through the hierarchy (?name=LOG_LEVEL).',
+    description: 'Reads LOG_LEVEL at every scope and through the hierarchy.',
   },
   {
     file: 'examples/complete-secret.ts',

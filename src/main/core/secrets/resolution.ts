@@ -10,7 +10,7 @@ import type {
 import { SCOPES_BY_PRECEDENCE } from '../../../shared/types';
 import type { ResolutionMatrix } from '../../../shared/contract';
 import type { ResolvedSecret } from '../core-api';
-import { notFound, validation } from '../errors';
+import { CoreError, notFound, validation } from '../errors';
 import type { Db } from '../store/database';
 import type { SecretRow, SecretStore } from './secrets';
 
@@ -64,6 +64,29 @@ export function createResolver(db: Db, store: SecretStore) {
     return k;
   }
 
+  const groupsOfFunction = db.prepare('SELECT group_id FROM function_groups WHERE function_id = ?').pluck();
+
+  /** Why this caller would be refused (401), or null; and whether the key is ignored (public). */
+  function callerVerdict(functionId: number, keyId: number | null | undefined): { refused: string | null; public: boolean } {
+    const fn = db.prepare('SELECT name FROM functions WHERE id = ?').get(functionId) as { name: string } | undefined;
+    if (!fn) throw notFound('Function', functionId);
+    const required = groupsOfFunction.all(functionId) as number[];
+    if (required.length === 0) return { refused: null, public: true };
+    const names = (db.prepare(`SELECT name FROM api_groups WHERE id IN (${required.map(() => '?').join(',')}) ORDER BY name`).pluck().all(...required) as string[]).join(', ');
+    if (keyId == null) return { refused: `Function "${fn.name}" requires an API key of group ${names}: a call without a key is refused (401).`, public: false };
+    const k = keyContext(keyId)!;
+    if (!required.includes(k.group_id)) {
+      return { refused: `Function "${fn.name}" accepts keys of group ${names} only: key "${k.key_name}" (group ${k.group_name}) is refused (401).`, public: false };
+    }
+    return { refused: null, public: false };
+  }
+
+  function callerContext(functionId: number, keyId?: number | null): ResolutionContext {
+    const v = callerVerdict(functionId, keyId);
+    if (v.refused) throw new CoreError('VALIDATION', v.refused, 'keyId');
+    return { functionId, keyId: v.public ? null : (keyId ?? null) };
+  }
+
   function getSecret(name: string, ctx: ResolutionContext, scope?: Scope): ResolvedSecret | undefined {
     if (scope !== undefined && !SCOPES.has(scope)) {
       throw validation('scope', 'Scope must be one of "global", "function", "group", "key".');
@@ -99,7 +122,12 @@ export function createResolver(db: Db, store: SecretStore) {
     const fn = db.prepare('SELECT id, name FROM functions WHERE id = ?').get(ctx.functionId) as { id: number; name: string } | undefined;
     if (!fn) throw notFound('Function', ctx.functionId);
     const k = keyContext(ctx.keyId);
-    const all = candidates(name, ctx);
+    // Explain what the handler would really see: a public function ignores the key, and
+    // a refused caller never reaches the handler.
+    const verdict = callerVerdict(ctx.functionId, ctx.keyId);
+    const effective = { functionId: ctx.functionId, keyId: verdict.public ? null : (ctx.keyId ?? null) };
+    const all = verdict.refused ? [] : candidates(name, effective);
+    const keyApplies = !verdict.refused && effective.keyId !== null;
     const winner = pickWinner(all);
     const records: Record<Scope, { id: number | null; name: string | null }> = {
       key: { id: k?.key_id ?? null, name: k?.key_name ?? null },
@@ -111,7 +139,7 @@ export function createResolver(db: Db, store: SecretStore) {
       const hit = all.find((c) => c.scope === scope);
       return {
         scope,
-        applies: scope === 'key' || scope === 'group' ? k !== undefined : true,
+        applies: verdict.refused ? false : scope === 'key' || scope === 'group' ? keyApplies : true,
         defined: hit !== undefined,
         secretId: hit?.id ?? null,
         recordId: records[scope].id,
@@ -129,6 +157,8 @@ export function createResolver(db: Db, store: SecretStore) {
       groupName: k?.group_name ?? null,
       chain,
       winner: winner?.scope ?? null,
+      ...(verdict.public && k ? { note: 'Public function: its handler sees no key, so key and group secrets do not apply.' } : {}),
+      ...(verdict.refused ? { refused: verdict.refused } : {}),
     };
   }
 
@@ -192,23 +222,32 @@ export function createResolver(db: Db, store: SecretStore) {
       { keyId: null, keyName: null, groupId: null, groupName: null },
       ...keys.map((k) => ({ keyId: k.id, keyName: k.name, groupId: k.group_id, groupName: k.group_name })),
     ];
-    const cells = functions.map((f) =>
-      columns.map((col): Scope | null => {
-        if (col.keyId !== null && has('key', col.keyId)) return 'key';
-        if (col.groupId !== null && has('group', col.groupId)) return 'group';
+    // Each cell is what the handler sees for that caller: a public function ignores the
+    // key; a function with required groups refuses other callers before it runs.
+    const denied = functions.map((f) => {
+      const required = groupsOf.get(f.id) ?? [];
+      return columns.map((col) => required.length > 0 && (col.groupId === null || !required.includes(col.groupId)));
+    });
+    const cells = functions.map((f, fi) => {
+      const isPublic = (groupsOf.get(f.id) ?? []).length === 0;
+      return columns.map((col, ci): Scope | null => {
+        if (denied[fi]![ci]) return null;
+        if (!isPublic && col.keyId !== null && has('key', col.keyId)) return 'key';
+        if (!isPublic && col.groupId !== null && has('group', col.groupId)) return 'group';
         if (has('function', f.id)) return 'function';
         return hasGlobal ? 'global' : null;
-      }),
-    );
+      });
+    });
     return {
       name,
       functions: functions.map((f) => ({ ...f, groupIds: (groupsOf.get(f.id) ?? []).sort((a, b) => a - b) })),
       columns,
       cells,
+      denied,
     };
   }
 
-  return { getSecret, getCompleteSecret, explain, inspect, matrix };
+  return { getSecret, getCompleteSecret, explain, inspect, matrix, callerContext };
 }
 
 export type Resolver = ReturnType<typeof createResolver>;

@@ -7,6 +7,17 @@ import { SCOPE_ICON, SCOPE_LABEL } from '../../components/ScopeBadge';
 /** The override chain Key > Group > Function > Global for one context. */
 export function Chain({ explanation: x }: { explanation: SecretExplanation }): ReactNode {
   return (
+    <>
+    {x.refused ? (
+      <p className="state error" role="note" data-testid="chain-refused">
+        ⛔ {x.refused}
+      </p>
+    ) : null}
+    {x.note ? (
+      <p className="muted small" role="note" data-testid="chain-note">
+        ℹ {x.note}
+      </p>
+    ) : null}
     <ol className="chain" aria-label="Override chain">
       {x.chain.map((link) => {
         const state = !link.applies ? 'na' : link.wins ? 'wins' : link.defined ? 'shadowed' : 'undefined';
@@ -18,7 +29,9 @@ export function Chain({ explanation: x }: { explanation: SecretExplanation }): R
             <span className="chain-record">{link.scope === 'global' ? 'global' : (link.recordName ?? '—')}</span>
             <span className="chain-value">
               {state === 'na' ? (
-                <span className="muted">does not apply ({link.scope === 'function' ? 'no function' : 'no key in this context'})</span>
+                <span className="muted">
+                  does not apply ({x.refused ? 'the call is refused' : x.note ? 'public function: no key' : 'no key in this context'})
+                </span>
               ) : link.defined && link.secretId !== null ? (
                 <MaskedValue
                   slot={`chain-${link.secretId}`}
@@ -35,11 +48,12 @@ export function Chain({ explanation: x }: { explanation: SecretExplanation }): R
           </li>
         );
       })}
-      {x.winner === null ? (
+      {x.winner === null && !x.refused ? (
         <li className="chain-none" role="note">
           Nothing answers: <code>ctx.getSecret("{x.name}")</code> returns <code>undefined</code> in this context.
         </li>
       ) : null}
     </ol>
+    </>
   );
 }

@@ -49,23 +49,24 @@ export function Matrix({ matrix: m, selected, onPick }: Props): ReactNode {
                 <th scope="row">⚡ {f.name}</th>
                 {m.columns.map((c, ci) => {
                   const winner = m.cells[fi]?.[ci] ?? null;
+                  const denied = m.denied?.[fi]?.[ci] ?? false;
                   const isSel = selected?.functionId === f.id && selected.keyId === c.keyId;
                   const where = `${f.name} with ${c.keyId === null ? 'no key' : `key ${c.keyName}`}`;
                   return (
                     <td
                       key={c.keyId ?? 'none'}
-                      className={`cell ${winner ? `win-${winner}` : 'win-none'}${isSel ? ' selected' : ''}${startsGroup(m, ci) ? ' group-start' : ''}`}
+                      className={`cell ${denied ? 'win-denied' : winner ? `win-${winner}` : 'win-none'}${isSel ? ' selected' : ''}${startsGroup(m, ci) ? ' group-start' : ''}`}
                     >
                       <button
                         type="button"
                         data-function={f.name}
                         data-key={c.keyName ?? ''}
-                        data-winner={winner ?? ''}
-                        aria-label={`${where}: ${winner ? `${SCOPE_LABEL[winner]} wins` : 'nothing resolves'}`}
-                        title={`${where}: ${winner ? `${SCOPE_LABEL[winner]} wins` : 'undefined'}`}
+                        data-winner={denied ? 'denied' : (winner ?? '')}
+                        aria-label={`${where}: ${denied ? 'refused (401), the handler does not run' : winner ? `${SCOPE_LABEL[winner]} wins` : 'nothing resolves'}`}
+                        title={`${where}: ${denied ? 'refused (401)' : winner ? `${SCOPE_LABEL[winner]} wins` : 'undefined'}`}
                         onClick={() => onPick(f.id, c.keyId)}
                       >
-                        {winner ? SCOPE_LABEL[winner][0] : ''}
+                        {denied ? '401' : winner ? SCOPE_LABEL[winner][0] : ''}
                       </button>
                     </td>
                   );
@@ -98,6 +99,12 @@ function Legend(): ReactNode {
       <li>
         <span className="swatch win-none" aria-hidden="true" />
         nothing resolves (undefined)
+      </li>
+      <li>
+        <span className="swatch win-denied" aria-hidden="true">
+          401
+        </span>
+        caller refused: the function needs a key of another group
       </li>
     </ul>
   );
