@@ -1,2 +1,222 @@
-import { app, BrowserWindow } from 'electron';
-app.whenReady().then(() => { new BrowserWindow({ width: 800, height: 600 }); });
+// The Electron shell: single instance, data directory, core + host + scheduler (services.ts),
+// the IPC transport, one secure window, the menu, and cleanup on quit. Everything else lives
+// in plain-Node modules so browser mode and tests share it.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { CliError, parseCliArgs } from './cli-args';
+import { resolveDataDir } from './data-dir';
+import { isCoreError } from './core/errors';
+import { forwardEvents, registerIpc } from './api/ipc-transport';
+import { startServices, type Services } from './services';
+import {
+  allowNavigation,
+  allowPermission,
+  CONTENT_SECURITY_POLICY,
+  decideLink,
+  isAppUrl,
+  secureWebPreferences,
+} from './window-security';
+import { loadWindowState, saveWindowState } from './window-state';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const preloadPath = join(here, '../preload/index.cjs');
+const rendererIndex = join(here, '../renderer/index.html');
+const devServerUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
+const appUrls = { rendererIndexUrl: pathToFileURL(rendererIndex).toString(), devServerUrl };
+
+let services: Services | null = null;
+let mainWindow: BrowserWindow | null = null;
+let dataDir = '';
+
+function fail(message: string): never {
+  console.error(message);
+  if (app.isReady()) dialog.showErrorBox('Crude Functions Desktop could not start', message);
+  app.exit(1);
+  throw new Error(message);
+}
+
+/** better-sqlite3 built for Electron's ABI (scripts/native-electron.mjs), when present. */
+function electronNativeBinding(): string | undefined {
+  for (const p of [join(app.getAppPath(), '.native/electron/better_sqlite3.node'), join(process.resourcesPath ?? '', 'better_sqlite3.node')]) {
+    if (p && existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+function openExternal(url: string): void {
+  const d = decideLink(url);
+  if ('openExternal' in d) void shell.openExternal(d.openExternal);
+}
+
+function createWindow(): BrowserWindow {
+  const state = loadWindowState(dataDir);
+  const win = new BrowserWindow({
+    width: state.width,
+    height: state.height,
+    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+    minWidth: 800,
+    minHeight: 500,
+    show: false,
+    title: 'Crude Functions Desktop',
+    // The isolation switches are restated literally so static scanners (Electronegativity,
+    // `npm run lint:electron`) can see them; the values come from window-security.ts, which
+    // test/electron/window-security.test.ts checks.
+    webPreferences: { ...secureWebPreferences(preloadPath), contextIsolation: true, sandbox: true, nodeIntegration: false },
+  });
+  if (state.maximized) win.maximize();
+  win.once('ready-to-show', () => win.show());
+
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event, url) => {
+    if (allowNavigation(url, appUrls)) return;
+    event.preventDefault();
+    openExternal(url);
+  });
+  win.webContents.on('will-redirect', (event, url) => {
+    if (!allowNavigation(url, appUrls)) event.preventDefault();
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+
+  const stopForwarding = services ? forwardEvents(services.bus, win.webContents) : () => {};
+  win.on('close', () => {
+    const b = win.getNormalBounds();
+    saveWindowState(dataDir, { width: b.width, height: b.height, x: b.x, y: b.y, maximized: win.isMaximized() });
+  });
+  win.on('closed', () => {
+    stopForwarding();
+    if (mainWindow === win) mainWindow = null;
+  });
+
+  if (devServerUrl) void win.loadURL(devServerUrl);
+  else void win.loadFile(rendererIndex);
+  return win;
+}
+
+function buildMenu(): void {
+  const isMac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        {
+          label: 'Open Data Folder',
+          click: () => void shell.openPath(dataDir),
+        },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [
+        { role: 'reload' },
+        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { role: 'windowMenu' },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+function hardenSessions(): void {
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowPermission(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    });
+  });
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+}
+
+/**
+ * Test hook (test/electron/smoke.test.ts): once the page has loaded, asks the renderer
+ * whether window.crude answers and prints one `CRUDE_SMOKE {...}` line, then quits.
+ */
+function runSmokeCheck(win: BrowserWindow): void {
+  win.webContents.once('did-finish-load', () => {
+    void win.webContents
+      .executeJavaScript(
+        `(async () => ({ crude: typeof window.crude, require: typeof window.require, process: typeof window.process,
+           groups: (await window.crude.groups.list({})).map((g) => g.name) }))()`,
+      )
+      .then(
+        (r: unknown) => console.log(`CRUDE_SMOKE ${JSON.stringify({ ok: true, ...(r as object) })}`),
+        (e: unknown) => console.log(`CRUDE_SMOKE ${JSON.stringify({ ok: false, message: String(e) })}`),
+      )
+      .finally(() => app.quit());
+  });
+}
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  let args;
+  try {
+    args = parseCliArgs(process.argv.slice(1));
+  } catch (err) {
+    if (err instanceof CliError) fail(err.message);
+    throw err;
+  }
+  dataDir = resolveDataDir({ flag: args.dataDir, env: process.env, userDataDir: () => app.getPath('userData') });
+
+  await app.whenReady();
+  hardenSessions();
+  try {
+    services = await startServices({ dataDir, mode: 'electron', nativeBinding: electronNativeBinding(), hostPort: args.hostPort });
+  } catch (err) {
+    fail(isCoreError(err) ? err.message : `Could not open ${dataDir}: ${(err as Error).message}`);
+  }
+  registerIpc(ipcMain, services.dispatch, (url) => isAppUrl(url, appUrls));
+  buildMenu();
+  mainWindow = createWindow();
+  if (process.env.CRUDE_SMOKE_TEST === '1') runSmokeCheck(mainWindow);
+
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  let cleanedUp = false;
+  app.on('before-quit', (event) => {
+    if (cleanedUp || !services) return;
+    event.preventDefault();
+    const s = services;
+    void s.stop().finally(() => {
+      cleanedUp = true;
+      services = null;
+      app.quit();
+    });
+  });
+}
+
+void main();

@@ -1,0 +1,3 @@
+export const root: string;
+export function isStale(): boolean;
+export function buildIfNeeded(options?: { force?: boolean }): void;

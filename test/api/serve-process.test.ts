@@ -1,0 +1,137 @@
+// Browser mode as a child process: the built out/main/serve.js prints exactly one JSON
+// line, answers /rpc, refuses a second instance on the same data directory, and exits
+// cleanly on SIGTERM.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildIfNeeded, root } from '../../scripts/build-if-needed.mjs';
+
+interface Started {
+  child: ChildProcess;
+  info: { adminUrl: string; token: string; functionsUrl: string; dataDir: string };
+  stdout: () => string;
+  stderr: () => string;
+}
+
+function startServe(dataDir: string): Promise<Started> {
+  const child = spawn(process.execPath, [join(root, 'out/main/serve.js'), '--data-dir', dataDir, '--port', '0', '--host-port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CRUDE_DATA_DIR: '' },
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error('serve.js printed nothing within 30 s'));
+    }, 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        ok({ child, info: JSON.parse(out.slice(0, nl)), stdout: () => out, stderr: () => err });
+      }
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      fail(Object.assign(new Error('serve.js exited before it was ready'), { stderr: err }));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((ok) => {
+    if (child.exitCode !== null) return ok(child.exitCode);
+    child.on('exit', (code) => ok(code));
+  });
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'crude-serve-'));
+let s: Started;
+
+beforeAll(async () => {
+  buildIfNeeded();
+  s = await startServe(dataDir);
+}, 300_000);
+
+afterAll(async () => {
+  if (s && s.child.exitCode === null) {
+    s.child.kill('SIGKILL');
+    await exited(s.child);
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm run serve (out/main/serve.js)', () => {
+  it('prints exactly one JSON line with the four fields, and the URL on stderr', async () => {
+    expect(Object.keys(s.info).sort()).toEqual(['adminUrl', 'dataDir', 'functionsUrl', 'token']);
+    expect(s.info.adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(s.info.functionsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/run$/);
+    expect(s.info.dataDir).toBe(dataDir);
+    expect(s.info.token.length).toBeGreaterThanOrEqual(32);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.stdout().trim().split('\n')).toHaveLength(1);
+    expect(s.stderr()).toContain(`${s.info.adminUrl}#token=`);
+  });
+
+  it('answers an rpc, serves the renderer, and runs the seeded examples through the host', async () => {
+    const rpc = async (op: string, input: unknown = {}) => {
+      const res = await fetch(`${s.info.adminUrl}rpc/${op}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.info.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      });
+      return (await res.json()) as any;
+    };
+    const info = await rpc('app.info');
+    expect(info).toMatchObject({ ok: true, data: { mode: 'browser', dataDir } });
+    const host = await rpc('host.status');
+    expect(host.data.running).toBe(true);
+    const fns = await rpc('functions.list');
+    expect(fns.ok).toBe(true);
+    const plain = fns.data.find((f: { route: string; methods: string[] }) => !f.route.includes(':') && f.methods.includes('GET'));
+    if (plain) {
+      const inv = await rpc('functions.invoke', { functionId: plain.id });
+      expect(inv.ok, JSON.stringify(inv.error)).toBe(true);
+      expect(typeof inv.data.status).toBe('number');
+    }
+    const page = await fetch(s.info.adminUrl);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
+  it('a second instance on the same data directory exits 1 with one clear line', async () => {
+    const child = spawn(process.execPath, [join(root, 'out/main/serve.js'), '--data-dir', dataDir, '--port', '0', '--host-port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await exited(child);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toMatch(/already open/);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('a bad flag exits 1 with one line', async () => {
+    const child = spawn(process.execPath, [join(root, 'out/main/serve.js'), '--port', 'nope'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    expect(await exited(child)).toBe(1);
+    expect(err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('shuts down cleanly on SIGTERM', async () => {
+    s.child.kill('SIGTERM');
+    expect(await exited(s.child)).toBe(0);
+  });
+});
