@@ -94,12 +94,14 @@ describe('npm run serve (out/main/serve.js)', () => {
     expect(host.data.running).toBe(true);
     const fns = await rpc('functions.list');
     expect(fns.ok).toBe(true);
-    const plain = fns.data.find((f: { route: string; methods: string[] }) => !f.route.includes(':') && f.methods.includes('GET'));
-    if (plain) {
-      const inv = await rpc('functions.invoke', { functionId: plain.id });
-      expect(inv.ok, JSON.stringify(inv.error)).toBe(true);
-      expect(typeof inv.data.status).toBe('number');
-    }
+    // The built app runs handlers in out/main/handler-worker.js: call the seeded example.
+    const hello = fns.data.find((f: { name: string }) => f.name === 'hello');
+    const inv = await rpc('functions.invoke', { functionId: hello.id });
+    expect(inv.ok, JSON.stringify(inv.error)).toBe(true);
+    expect(inv.data.status).toBe(200);
+    expect(JSON.parse(inv.data.body)).toMatchObject({ message: 'Hello, world!' });
+    const direct = await fetch(`${s.info.functionsUrl}/hello`);
+    expect(direct.status).toBe(200);
     const page = await fetch(s.info.adminUrl);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
