@@ -1,31 +1,13 @@
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { coreErrorOf, coreTestKit } from '../support/core-test-kit';
 import { openCore } from '../../src/main/core';
 import { parseKeyFile, readKeyFile, writeKeyFile, newKeyFile } from '../../src/main/core/crypto/key-file';
-import { CoreError } from '../../src/main/core/errors';
-import { tempCore, tempDir } from '../support/temp-core';
+import { tempDir } from '../support/temp-core';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-
-function fresh() {
-  const t = tempCore();
-  cleanups.push(t.cleanup);
-  return t;
-}
-
-function codeOf(fn: () => unknown): CoreError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CoreError) return e;
-    throw e;
-  }
-  throw new Error('expected a CoreError');
-}
+const { cleanups, fresh } = coreTestKit();
+const codeOf = coreErrorOf;
 
 describe('data directory and key file', () => {
   it('creates database.db (WAL), encryption-keys.json and code/ on first start; dir 0700, key file 0600', () => {

@@ -1,28 +1,12 @@
 import { existsSync, mkdirSync, symlinkSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CoreError } from '../../src/main/core/errors';
-import { tempCore, seedWorld, tempDir } from '../support/temp-core';
+import { describe, expect, it } from 'vitest';
+import { coreErrorOf, coreTestKit } from '../support/core-test-kit';
+import { seedWorld, tempDir } from '../support/temp-core';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-function fresh() {
-  const t = tempCore();
-  cleanups.push(t.cleanup);
-  return t;
-}
-function err(fn: () => unknown): CoreError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CoreError) return e;
-    throw e;
-  }
-  throw new Error('expected a CoreError');
-}
+const { cleanups, fresh } = coreTestKit();
+const err = coreErrorOf;
 function count(file: string, sql: string): number {
   const db = new Database(file, { readonly: true });
   try {

@@ -1,27 +1,11 @@
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CoreError } from '../../src/main/core/errors';
-import { tempCore, seedWorld } from '../support/temp-core';
+import { describe, expect, it } from 'vitest';
+import { coreErrorOf, coreTestKit } from '../support/core-test-kit';
+import { seedWorld } from '../support/temp-core';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-function fresh() {
-  const t = tempCore();
-  cleanups.push(t.cleanup);
-  return t;
-}
-function err(fn: () => unknown): CoreError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CoreError) return e;
-    throw e;
-  }
-  throw new Error('expected a CoreError');
-}
+const { cleanups, fresh } = coreTestKit();
+const err = coreErrorOf;
 
 describe('secret naming rules (spec)', () => {
   const valid = ['API_KEY', 'DATABASE_URL', 'SMTP_HOST', 'stripe-webhook-secret', 'oauth_client_id', 'ThirdPartyToken'];

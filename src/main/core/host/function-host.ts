@@ -12,6 +12,7 @@ import { CoreError, validation } from '../errors';
 import { extractApiKey } from './api-key';
 import { HandlerBundler, HandlerLoadError } from './bundler';
 import { FailedAuthLimiter } from './rate-limit';
+import { readCapped } from './read-capped';
 import { Redactor } from './redact';
 import { FunctionRouter } from './router';
 import { WorkerPool, type RunOutcome } from './worker-pool';
@@ -141,8 +142,8 @@ export function createFunctionHost(core: Core, options: FunctionHostOptions = {}
       return json(c, 500, { error: message, requestId });
     }
 
-    const body = ['GET', 'HEAD'].includes(method) ? null : await readBody(c.req.raw, maxRequestBytes);
-    if (body === 'too-large') {
+    const body = ['GET', 'HEAD'].includes(method) ? null : await readCapped(c.req.raw.body, maxRequestBytes);
+    if (body === null && !['GET', 'HEAD'].includes(method)) {
       finish(413, `Request body larger than ${maxRequestBytes} bytes.`);
       return json(c, 413, { error: `The request body is larger than ${Math.round(maxRequestBytes / 1024 / 1024)} MB.`, requestId });
     }
@@ -152,7 +153,7 @@ export function createFunctionHost(core: Core, options: FunctionHostOptions = {}
       fn.id,
       bundle.version,
       { code: bundle.code, route: fn.route, codeDir: core.paths.codeDir, maxResponseBytes },
-      { method, url: c.req.url, headers: [...c.req.raw.headers.entries()], body: body as ArrayBuffer | null },
+      { method, url: c.req.url, headers: [...c.req.raw.headers.entries()], body },
       {
         route: routeInfo(fn),
         params: match.params,
@@ -314,28 +315,4 @@ function routeInfo(fn: FunctionDef) {
     methods: fn.methods,
     ...(fn.groupIds.length ? { keys: fn.groupIds } : {}),
   };
-}
-
-async function readBody(req: Request, limit: number): Promise<ArrayBuffer | null | 'too-large'> {
-  if (!req.body) return null;
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      return 'too-large';
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const ch of chunks) {
-    out.set(ch, offset);
-    offset += ch.byteLength;
-  }
-  return out.buffer;
 }

@@ -5,6 +5,7 @@ import { format } from 'node:util';
 import { Hono } from 'hono';
 import type { ConsoleLevel } from '../../../../shared/types';
 import type { HandlerCtxData, MainToWorker, WorkerData, WorkerToMain } from './protocol';
+import { readCapped } from '../read-capped';
 
 const data = workerData as WorkerData;
 const port = parentPort!;
@@ -53,30 +54,6 @@ app.onError((err) => {
   throw err; // let run() report it with its stack
 });
 
-async function readCapped(res: Response): Promise<ArrayBuffer> {
-  if (!res.body) return new ArrayBuffer(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > data.maxResponseBytes) {
-      await reader.cancel();
-      throw Object.assign(new Error(`The handler's response is larger than ${Math.round(data.maxResponseBytes / 1024 / 1024)} MB.`), { status: 502 });
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out.buffer;
-}
-
 async function run(msg: Extract<MainToWorker, { type: 'run' }>) {
   ctxData = msg.ctx;
   try {
@@ -86,7 +63,10 @@ async function run(msg: Extract<MainToWorker, { type: 'run' }>) {
       body: msg.request.body && !['GET', 'HEAD'].includes(msg.request.method) ? msg.request.body : undefined,
     });
     const res = await app.fetch(req);
-    const body = await readCapped(res);
+    const body = await readCapped(res.body, data.maxResponseBytes);
+    if (body === null) {
+      throw Object.assign(new Error(`The handler's response is larger than ${Math.round(data.maxResponseBytes / 1024 / 1024)} MB.`), { status: 502 });
+    }
     post({ type: 'response', status: res.status, headers: [...res.headers.entries()], body }, [body]);
   } catch (e) {
     const err = e as Error & { status?: number };
