@@ -304,6 +304,7 @@ describe('a handler can break only itself', () => {
     ['rejects later', 'export default async (c) => { Promise.reject(new Error("late")); await new Promise((r) => setTimeout(r, 50)); return c.text("x") }', 500, /late/],
     ['exits', 'export default async () => { process.exit(3) }', 500, /exit code 3/],
     ['loops forever', 'export default async () => { for (;;) {} }', 504, /did not answer/],
+    ['loops forever at import', 'for (;;) {}\nexport default async (c) => c.text("x")', 504, /did not answer/],
     ['eats memory', 'export default async () => { const a = []; for (;;) a.push(new Array(1e6).fill(Math.random())) }', 500, /memory/],
     ['throws at import', 'throw new Error("bad import"); export default async (c) => c.text("x")', 500, /bad import/],
     ['has a syntax error', 'export default async (c) => { return c.text("x" }', 500, /failed to build/],

@@ -77,10 +77,8 @@ describe('no secret or API key value leaks', () => {
 
     // Function host: success, a throw that includes the value, wrong keys, 429.
     const run = host.status().url!;
-    for (const init of [
-      { headers: { 'x-api-key': keyValue } },
-      { headers: { authorization: `Bearer ${keyValue}` } },
-    ]) {
+    const inits: RequestInit[] = [{ headers: { 'x-api-key': keyValue } }, { headers: { authorization: `Bearer ${keyValue}` } }];
+    for (const init of inits) {
       const r = await fetch(`${run}/talker`, init);
       produced.push(await r.text());
       produced.push(JSON.stringify([...r.headers]));

@@ -71,12 +71,30 @@ class HandlerWorker {
   }
 
   async run(request: SerializedRequest, ctx: HandlerCtxData, hooks: RunHooks, timeoutMs: number): Promise<RunOutcome> {
-    const load = await this.loaded;
+    // The timeout covers loading too: a handler can loop forever at import.
+    const deadline = Date.now() + timeoutMs;
+    const timedOut = (): RunOutcome => ({
+      kind: 'error',
+      status: 504,
+      message: `The handler did not answer within ${Math.round(timeoutMs / 100) / 10} s and was stopped.`,
+    });
+    let loadTimer: NodeJS.Timeout | undefined;
+    const load = await Promise.race([
+      this.loaded,
+      new Promise<'timeout'>((r) => (loadTimer = setTimeout(() => r('timeout'), timeoutMs))),
+    ]);
+    clearTimeout(loadTimer);
+    if (load === 'timeout') {
+      this.dead = true;
+      void this.worker.terminate();
+      return timedOut();
+    }
     if (!load.ok) {
       this.dead = true;
       void this.worker.terminate();
       return { kind: 'error', status: 500, message: load.message, stack: load.stack };
     }
+    const remaining = Math.max(1, deadline - Date.now());
     return new Promise<RunOutcome>((resolve) => {
       let settled = false;
       const finish = (o: RunOutcome) => {
@@ -91,8 +109,8 @@ class HandlerWorker {
       const timer = setTimeout(() => {
         this.dead = true;
         void this.worker.terminate();
-        finish({ kind: 'error', status: 504, message: `The handler did not answer within ${Math.round(timeoutMs / 100) / 10} s and was stopped.` });
-      }, timeoutMs);
+        finish(timedOut());
+      }, remaining);
       this.onStd = hooks.onConsole;
       this.onExit = (why) => finish({ kind: 'error', status: 500, message: why });
       this.onMessage = (m) => {
