@@ -57,6 +57,8 @@ async function inspectorFor(page: Page, ids: Ids, keyName: string) {
   const cell = page.locator(`.matrix button[data-function="${ids.fn.name}"][data-key="${keyName}"]`);
   const matrixWinner = await cell.getAttribute('data-winner');
   await page.getByRole('button', { name: '👁 Reveal values' }).click();
+  // Revealing fetches the values: wait until the masked placeholders are gone.
+  await expect(page.getByTestId('complete-result')).not.toContainText('•••');
   const complete = JSON.parse((await page.getByTestId('complete-result').textContent())!);
   return { winner, value, matrixWinner, complete };
 }

@@ -55,7 +55,10 @@ class HandlerWorker {
       this.worker.on('message', first);
       this.worker.once('exit', () => resolve({ ok: false, message: 'The handler worker stopped while loading.' }));
     });
-    this.worker.on('message', (m: WorkerToMain) => this.onMessage?.(m));
+    this.worker.on('message', (m: WorkerToMain) => {
+      if (this.onMessage) this.onMessage(m);
+      else if (m.type === 'secret') this.refuseSecret(m.callId);
+    });
     this.worker.on('error', (e: Error & { code?: string }) => {
       this.dead = true;
       const why =
@@ -68,6 +71,17 @@ class HandlerWorker {
       this.dead = true;
       this.onExit?.(`The handler ended its worker (exit code ${code}; process.exit() stops only the handler).`);
     });
+  }
+
+  /** Answers a secret call whose request is over: an error, never another request's context. */
+  private refuseSecret(callId: number) {
+    const reply: MainToWorker = {
+      type: 'secret-result',
+      callId,
+      ok: false,
+      message: 'The request this ctx belongs to has already been answered; its secrets are given only while it runs.',
+    };
+    if (!this.dead) this.worker.postMessage(reply);
   }
 
   async run(request: SerializedRequest, ctx: HandlerCtxData, hooks: RunHooks, timeoutMs: number): Promise<RunOutcome> {
@@ -119,6 +133,11 @@ class HandlerWorker {
             hooks.onConsole(m.level, m.message);
             break;
           case 'secret': {
+            // A ctx kept from an earlier request on this warm worker asks for its own request, which is over.
+            if (m.requestId !== ctx.requestId) {
+              this.refuseSecret(m.callId);
+              break;
+            }
             let reply: MainToWorker;
             try {
               reply = { type: 'secret-result', callId: m.callId, ok: true, value: hooks.onSecret(m.call, m.name, m.scope) };

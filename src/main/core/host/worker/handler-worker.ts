@@ -19,11 +19,11 @@ for (const level of ['log', 'info', 'warn', 'error', 'debug'] as ConsoleLevel[])
 let callSeq = 0;
 const pendingSecrets = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
 
-function askMain(call: 'getSecret' | 'getCompleteSecret', name: unknown, scope?: unknown): Promise<unknown> {
+function askMain(requestId: string, call: 'getSecret' | 'getCompleteSecret', name: unknown, scope?: unknown): Promise<unknown> {
   const callId = ++callSeq;
   return new Promise((resolve, reject) => {
     pendingSecrets.set(callId, { resolve, reject });
-    post({ type: 'secret', callId, call, name, scope });
+    post({ type: 'secret', callId, requestId, call, name, scope });
   });
 }
 
@@ -41,8 +41,10 @@ app.all(`/run${data.route === '/' ? '' : data.route}`, async (c) => {
     authenticatedKeyGroup: d.authenticatedKeyGroup,
     requestedAt: new Date(d.requestedAt),
     requestId: d.requestId,
-    getSecret: (name: string, scope?: string) => askMain('getSecret', name, scope) as Promise<string | undefined>,
-    getCompleteSecret: (name: string) => askMain('getCompleteSecret', name) as Promise<object | undefined>,
+    // Each ctx names its own request, so a call it makes after that request answered is refused
+    // rather than resolved with whichever request the worker serves next.
+    getSecret: (name: string, scope?: string) => askMain(d.requestId, 'getSecret', name, scope) as Promise<string | undefined>,
+    getCompleteSecret: (name: string) => askMain(d.requestId, 'getCompleteSecret', name) as Promise<object | undefined>,
   });
   const res = await handler!(c, ctx);
   if (!(res instanceof Response)) {

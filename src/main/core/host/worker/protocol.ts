@@ -37,7 +37,8 @@ export type WorkerToMain =
   | { type: 'ready' }
   | { type: 'load-error'; message: string; stack?: string }
   | { type: 'console'; level: ConsoleLevel; message: string }
-  | { type: 'secret'; callId: number; call: 'getSecret' | 'getCompleteSecret'; name: unknown; scope: unknown }
+  /** `requestId` is the request whose ctx made the call: main answers only that request's own calls. */
+  | { type: 'secret'; callId: number; requestId: string; call: 'getSecret' | 'getCompleteSecret'; name: unknown; scope: unknown }
   | { type: 'response'; status: number; headers: [string, string][]; body: ArrayBuffer }
   | { type: 'handler-error'; status: number; message: string; stack?: string };
 
