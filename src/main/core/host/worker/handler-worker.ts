@@ -52,6 +52,9 @@ app.all(`/run${data.route === '/' ? '' : data.route}`, async (c) => {
   }
   return res;
 });
+// The host's router already matched this route; if Hono ever reads the path differently,
+// say so in the host's JSON shape rather than Hono's plain-text 404.
+app.notFound((c) => c.json({ error: `The handler's route ${data.route} did not match ${new URL(c.req.url).pathname}.`, requestId: ctxData?.requestId }, 404));
 app.onError((err) => {
   throw err; // let run() report it with its stack
 });
