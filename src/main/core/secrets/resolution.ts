@@ -44,7 +44,15 @@ export function createResolver(db: Db, store: SecretStore) {
       UNION ALL SELECT 3, id, name, scope, scope_id, value_encrypted FROM secrets
         WHERE name = @name AND scope = 'global' AND scope_id = 0`;
   const candidatesStmt = db.prepare(`SELECT * FROM (${UNION}) ORDER BY rank`);
-  const winnerStmt = db.prepare(`SELECT * FROM (${UNION}) ORDER BY rank LIMIT 1`);
+  // The hot path (every ctx.getSecret): COALESCE stops at the first scope that has the
+  // name, so a key-scoped hit costs one index seek; measured faster than the UNION.
+  const winnerStmt = db.prepare(`
+    SELECT id, name, scope, scope_id, value_encrypted FROM secrets WHERE id = COALESCE(
+      (SELECT id FROM secrets WHERE name = @name AND scope = 'key' AND scope_id = @keyId),
+      (SELECT id FROM secrets WHERE name = @name AND scope = 'group'
+         AND scope_id = (SELECT group_id FROM api_keys WHERE id = @keyId)),
+      (SELECT id FROM secrets WHERE name = @name AND scope = 'function' AND scope_id = @functionId),
+      (SELECT id FROM secrets WHERE name = @name AND scope = 'global' AND scope_id = 0))`);
   const oneScopeStmt = db.prepare(`SELECT * FROM (${UNION}) WHERE scope = @scope`);
   const keyInfo = db.prepare(
     'SELECT k.id AS key_id, k.name AS key_name, g.id AS group_id, g.name AS group_name FROM api_keys k JOIN api_groups g ON g.id = k.group_id WHERE k.id = ?',
