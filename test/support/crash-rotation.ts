@@ -47,7 +47,8 @@ export async function crashTrial(fx: CrashFixture, random: () => number): Promis
     let lastLine = 'spawned';
     let finished = false;
     // Kill after a random number of reported steps, plus a random sub-step delay.
-    const killAfterLines = Math.floor(random() * 9);
+    // 10 pages of 1,000 rows print ~14 step lines: kills land before, during and after the commit.
+    const killAfterLines = Math.floor(random() * 16);
     const extraDelay = Math.floor(random() * 40);
     let lines = 0;
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
