@@ -1,6 +1,7 @@
 // Create or edit a function definition. A new function whose handler file does not
 // exist yet gets a starter handler from core, so "Try it" works straight away.
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { FormFooter } from '../../components/FormFooter';
 import { HTTP_METHODS, type FunctionDef, type HttpMethod } from '../../../../shared/types';
 import { handlerPathProblem, recordNameProblem, routeProblem, MAX_TEXT_LENGTH } from '../../../../shared/rules';
 import { crude, errorField, errorMessage } from '../../api/client';
@@ -122,19 +123,12 @@ export function FunctionForm({ editing, onClose, onSaved }: Props): ReactNode {
         <label className="check">
           <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled
         </label>
-        {server && !known.includes(server.field ?? '') ? (
-          <div className="state error" role="alert">
-            {server.message}
-          </div>
-        ) : null}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {editing ? 'Save function' : 'Create function'}
-          </button>
-        </div>
+        <FormFooter
+          error={server && !known.includes(server.field ?? '') ? server.message : null}
+          busy={busy}
+          submitLabel={editing ? 'Save function' : 'Create function'}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );

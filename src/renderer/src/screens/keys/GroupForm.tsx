@@ -1,4 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { FormFooter } from '../../components/FormFooter';
 import type { ApiKeyGroup } from '../../../../shared/types';
 import { groupNameProblem, MAX_TEXT_LENGTH } from '../../../../shared/rules';
 import { crude, errorField, errorMessage } from '../../api/client';
@@ -55,19 +56,12 @@ export function GroupForm({ takenNames, editing, onClose, onSaved }: Props): Rea
         <Field label="Description (optional)" error={descProblem ?? (server?.field === 'description' ? server.message : null)}>
           {(p) => <input {...p} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
-        {server && server.field !== 'name' && server.field !== 'description' ? (
-          <div className="state error" role="alert">
-            {server.message}
-          </div>
-        ) : null}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {editing ? 'Save group' : 'Create group'}
-          </button>
-        </div>
+        <FormFooter
+          error={server && server.field !== 'name' && server.field !== 'description' ? server.message : null}
+          busy={busy}
+          submitLabel={editing ? 'Save group' : 'Create group'}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );

@@ -1,6 +1,7 @@
 // Create a key: the server generates the value; it is shown here once, with a copy
 // button and a plain instruction to store it now.
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { FormFooter } from '../../components/FormFooter';
 import type { ApiKey, ApiKeyGroup } from '../../../../shared/types';
 import { recordNameProblem, MAX_TEXT_LENGTH } from '../../../../shared/rules';
 import { crude, errorField, errorMessage } from '../../api/client';
@@ -56,19 +57,7 @@ export function KeyForm({ group, takenNames, onClose, onSaved }: Props): ReactNo
           {(p) => <input {...p} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
         <p className="muted">The key value is generated for you and shown once after creation.</p>
-        {server && server.field !== 'name' ? (
-          <div className="state error" role="alert">
-            {server.message}
-          </div>
-        ) : null}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Create key
-          </button>
-        </div>
+        <FormFooter error={server && server.field !== 'name' ? server.message : null} busy={busy} submitLabel="Create key" onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -1,6 +1,7 @@
 // Create or edit one secret in one scope. Problems show under the field as you type
 // (same rules and messages as the server), and the server's answer lands there too.
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { FormFooter } from '../../components/FormFooter';
 import type { SecretSummary } from '../../../../shared/types';
 import { secretNameProblem, secretValueProblem, MAX_TEXT_LENGTH } from '../../../../shared/rules';
 import { crude, errorField, errorMessage } from '../../api/client';
@@ -102,19 +103,12 @@ export function SecretForm({ scope, takenNames, editing, onClose, onSaved }: Pro
         <Field label="Comment (optional)" error={commentProblem ?? serverFor('comment')}>
           {(p) => <input {...p} value={comment} onChange={(e) => setComment(e.target.value)} />}
         </Field>
-        {generalError ? (
-          <div className="state error" role="alert">
-            {generalError}
-          </div>
-        ) : null}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Saving…' : editing ? 'Save secret' : 'Create secret'}
-          </button>
-        </div>
+        <FormFooter
+          error={generalError}
+          busy={busy}
+          submitLabel={busy ? 'Saving…' : editing ? 'Save secret' : 'Create secret'}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );
