@@ -5,6 +5,7 @@ import { resolveBench } from './resolve.bench';
 import { rotateBench } from './rotate.bench';
 import { hostBench } from './host.bench';
 import { startBench } from './start.bench';
+import { uiBench } from './ui.bench';
 import { printTable, type Row } from './stats';
 
 const only = process.argv.slice(2);
@@ -16,4 +17,5 @@ if (want('resolve')) rows.push(...resolveBench());
 if (want('rotate')) rows.push(...(await rotateBench()));
 if (want('host')) rows.push(...(await hostBench()));
 if (want('start')) rows.push(...(await startBench()));
+if (want('ui')) rows.push(...(await uiBench()));
 printTable(rows);
