@@ -4,7 +4,7 @@
 // to better-sqlite3 as `nativeBinding`. See docs/native-modules.md.
 import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -12,38 +12,100 @@ import { electronVersion, findElectronRuntime } from './electron-runtime.mjs';
 import { root } from './build-if-needed.mjs';
 
 export const ELECTRON_BINDING = join(root, '.native', 'electron', 'better_sqlite3.node');
+/** Records which Electron version the binding was built for; the shell checks it too. */
+export const ELECTRON_BINDING_STAMP = join(root, '.native', 'electron', 'electron-version.txt');
+
+const require = createRequire(import.meta.url);
+
+function bindingIsCurrent(version) {
+  if (!existsSync(ELECTRON_BINDING) || !existsSync(ELECTRON_BINDING_STAMP)) return false;
+  return readFileSync(ELECTRON_BINDING_STAMP, 'utf8').trim() === version;
+}
+
+/** npm's own node-gyp (npm sets npm_config_node_gyp for scripts), else one that is installed. */
+function nodeGypScript() {
+  const candidates = [process.env.npm_config_node_gyp];
+  if (process.env.npm_execpath) candidates.push(join(dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  candidates.push(join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  try {
+    candidates.push(require.resolve('node-gyp/bin/node-gyp.js'));
+  } catch {
+    // not installed as a package
+  }
+  return candidates.find((p) => p && existsSync(p)) ?? null;
+}
+
+/**
+ * The environment for the build tools without npm's header and target settings: an npm
+ * config with `nodedir` (set on some machines) makes node-gyp compile against Node's own
+ * headers, which yields a binary Electron cannot load.
+ */
+function buildEnv() {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) {
+    if (/^npm_config_(nodedir|target|runtime|disturl|dist_url|arch|target_arch|build_from_source)$/i.test(k)) delete env[k];
+  }
+  return env;
+}
+
+/** An Electron build never loads in plain Node (different ABI); one that does is Node's. */
+function loadsInNode(file) {
+  const r = spawnSync(process.execPath, ['-e', 'process.dlopen({ exports: {} }, process.argv[1])', file], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+function prebuildInstallScript() {
+  try {
+    return require.resolve('prebuild-install/bin.js');
+  } catch {
+    return null;
+  }
+}
 
 export function buildElectronBinding({ force = false } = {}) {
-  if (!force && existsSync(ELECTRON_BINDING)) return ELECTRON_BINDING;
   const version = electronVersion();
   if (!version || !findElectronRuntime()) {
     process.stderr.write('The Electron runtime is not installed; no Electron build of better-sqlite3 is needed.\n');
     return null;
   }
-  const require = createRequire(import.meta.url);
+  if (!force && bindingIsCurrent(version)) return ELECTRON_BINDING;
   const pkgDir = dirname(require.resolve('better-sqlite3/package.json'));
   const work = mkdtempSync(join(tmpdir(), 'crude-native-'));
   const copy = join(work, 'better-sqlite3');
   try {
-    cpSync(pkgDir, copy, { recursive: true, filter: (src) => !src.includes(`${join(pkgDir, 'build')}`) });
-    const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-    const opts = { cwd: copy, stdio: ['ignore', process.stderr, process.stderr], timeout: 10 * 60_000 };
+    // The copy leaves node_modules/better-sqlite3 (Node's build) untouched.
+    cpSync(pkgDir, copy, { recursive: true, filter: (src) => !src.startsWith(join(pkgDir, 'build')) });
+    const opts = { cwd: copy, env: buildEnv(), stdio: ['ignore', process.stderr, process.stderr], timeout: 10 * 60_000 };
     // A prebuilt binary for Electron first; compile against Electron's headers otherwise.
-    let r = spawnSync(npx, ['--no-install', 'prebuild-install', '--runtime', 'electron', '--target', version, '--arch', process.arch], opts);
+    let r = { status: 1 };
+    const prebuild = prebuildInstallScript();
+    if (prebuild) {
+      r = spawnSync(process.execPath, [prebuild, '--runtime', 'electron', '--target', version, '--arch', process.arch], opts);
+    }
     if (r.status !== 0) {
-      r = spawnSync(
-        npx,
-        ['--no-install', 'node-gyp', 'rebuild', '--release', `--target=${version}`, `--arch=${process.arch}`, '--dist-url=https://electronjs.org/headers'],
-        opts,
-      );
+      const gyp = nodeGypScript();
+      if (gyp) {
+        r = spawnSync(
+          process.execPath,
+          [gyp, 'rebuild', '--release', '--runtime=electron', `--target=${version}`, `--arch=${process.arch}`, '--dist-url=https://electronjs.org/headers'],
+          opts,
+        );
+      } else {
+        process.stderr.write('node-gyp was not found (it ships with npm); cannot compile better-sqlite3 for Electron.\n');
+      }
     }
     const built = join(copy, 'build', 'Release', 'better_sqlite3.node');
     if (r.status !== 0 || !existsSync(built)) {
-      process.stderr.write('Could not build better-sqlite3 for Electron (see above). See docs/native-modules.md.\n');
+      process.stderr.write(`Could not build better-sqlite3 for Electron ${version} (see above). See docs/native-modules.md.\n`);
+      return null;
+    }
+    if (loadsInNode(built)) {
+      process.stderr.write(`The build of better-sqlite3 came out for Node's ABI, not Electron ${version}'s; not using it. See docs/native-modules.md.\n`);
       return null;
     }
     mkdirSync(dirname(ELECTRON_BINDING), { recursive: true });
     copyFileSync(built, ELECTRON_BINDING);
+    writeFileSync(ELECTRON_BINDING_STAMP, `${version}\n`);
     process.stderr.write(`Built better-sqlite3 for Electron ${version}: ${ELECTRON_BINDING}\n`);
     return ELECTRON_BINDING;
   } finally {

@@ -1,7 +1,7 @@
 // The Electron shell: single instance, data directory, core + host + scheduler (services.ts),
 // the IPC transport, one secure window, the menu, and cleanup on quit. Everything else lives
 // in plain-Node modules so browser mode and tests share it.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
@@ -37,12 +37,32 @@ function fail(message: string): never {
   throw new Error(message);
 }
 
-/** better-sqlite3 built for Electron's ABI (scripts/native-electron.mjs), when present. */
+/**
+ * better-sqlite3 built for Electron's ABI (scripts/native-electron.mjs), when present and
+ * built for this Electron version; otherwise better-sqlite3's default lookup.
+ */
 function electronNativeBinding(): string | undefined {
-  for (const p of [join(app.getAppPath(), '.native/electron/better_sqlite3.node'), join(process.resourcesPath ?? '', 'better_sqlite3.node')]) {
-    if (p && existsSync(p)) return p;
+  const dir = join(app.getAppPath(), '.native/electron');
+  const binding = join(dir, 'better_sqlite3.node');
+  try {
+    const builtFor = readFileSync(join(dir, 'electron-version.txt'), 'utf8').trim();
+    if (builtFor === process.versions.electron && existsSync(binding)) return binding;
+  } catch {
+    // not built yet
   }
-  return undefined;
+  // A packaged app ships its Electron build next to the resources.
+  const packaged = join(process.resourcesPath ?? '', 'better_sqlite3.node');
+  return app.isPackaged && existsSync(packaged) ? packaged : undefined;
+}
+
+/** One line a person can act on when the store cannot be opened. */
+function openFailure(err: unknown): string {
+  if (isCoreError(err)) return err.message;
+  const message = (err as Error).message ?? String(err);
+  if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message)) {
+    return 'better-sqlite3 is not built for this Electron version. Run `npm run native:electron` (see docs/native-modules.md), then start again.';
+  }
+  return `Could not open ${dataDir}: ${message}`;
 }
 
 function openExternal(url: string): void {
@@ -192,7 +212,7 @@ async function main(): Promise<void> {
   try {
     services = await startServices({ dataDir, mode: 'electron', nativeBinding: electronNativeBinding(), hostPort: args.hostPort });
   } catch (err) {
-    fail(isCoreError(err) ? err.message : `Could not open ${dataDir}: ${(err as Error).message}`);
+    fail(openFailure(err));
   }
   registerIpc(ipcMain, services.dispatch, (url) => isAppUrl(url, appUrls));
   buildMenu();
