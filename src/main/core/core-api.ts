@@ -38,7 +38,8 @@ export interface GroupService {
 }
 
 export interface AuthenticatedKey {
-  key: ApiKey;
+  /** Names only: what the host and its execution log need, without a per-request count query. */
+  key: Pick<ApiKey, 'id' | 'name'>;
   group: { id: number; name: string };
 }
 

@@ -59,10 +59,18 @@ export function createExecutionLog(
   let pending: NewExecution[] = [];
   let timer: NodeJS.Timeout | null = null;
 
-  function write(e: NewExecution, retention: number): void {
-    if (!functionExists.get(e.functionId)) return; // deleted while the request ran
-    insert.run({ ...e, console: JSON.stringify(e.console), trace: JSON.stringify(e.trace) });
-    trim.run(e.functionId, e.functionId, retention);
+  /** Inserts a batch, then trims each function it touched once (not once per entry: the trim walks `retention` rows). */
+  function write(batch: NewExecution[], retention: number): void {
+    const touched = new Set<number>();
+    const exists = new Map<number, boolean>();
+    for (const e of batch) {
+      let ok = exists.get(e.functionId);
+      if (ok === undefined) exists.set(e.functionId, (ok = !!functionExists.get(e.functionId)));
+      if (!ok) continue; // deleted while the request ran
+      insert.run({ ...e, console: JSON.stringify(e.console), trace: JSON.stringify(e.trace) });
+      touched.add(e.functionId);
+    }
+    for (const id of touched) trim.run(id, id, retention);
   }
 
   function flush(): void {
@@ -76,7 +84,7 @@ export function createExecutionLog(
     const batch = pending;
     pending = [];
     const retention = settings.get().logRetention;
-    db.transaction(() => batch.forEach((e) => write(e, retention)))();
+    db.transaction(() => write(batch, retention))();
   }
 
   return {

@@ -132,7 +132,7 @@ export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, preview
         return null; // A tampered key record authenticates nobody.
       }
       if (!constantTimeEqual(stored, value)) return null;
-      return { key: get(row.id), group: { id: row.group_id, name: row.group_name } };
+      return { key: { id: row.id, name: row.name }, group: { id: row.group_id, name: row.group_name } };
     },
   };
 }
