@@ -1,7 +1,12 @@
 // End-to-end tests: the real renderer in Debian's Chromium against browser mode
-// (`node out/main/serve.js`) with a fresh data directory. See e2e/global-setup.ts.
+// (`node out/main/serve.js`) with a fresh data directory (project "browser", see
+// e2e/global-setup.ts), and the same specs against the Electron app (project "electron")
+// where Electron's runtime is installed. Where it is not, that project is left out and
+// the reason printed.
 import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import type { AppMode } from './e2e/fixtures';
+import { electronSkipReason } from './e2e/electron-target';
 
 function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
@@ -10,7 +15,13 @@ function chromiumPath(): string {
   return found;
 }
 
-export default defineConfig({
+// The config is loaded by the runner and by each worker; say it once.
+if (electronSkipReason && !process.env.E2E_ELECTRON_REASON_SHOWN) {
+  process.env.E2E_ELECTRON_REASON_SHOWN = '1';
+  console.log(electronSkipReason);
+}
+
+export default defineConfig<{ appMode: AppMode }>({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
   globalSetup: './e2e/global-setup.ts',
@@ -41,4 +52,8 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'off',
   },
+  projects: [
+    { name: 'browser', use: { appMode: 'browser' } },
+    ...(electronSkipReason ? [] : [{ name: 'electron', use: { appMode: 'electron' as const } }]),
+  ],
 });

@@ -1,9 +1,9 @@
 // Journey: deleting a group, key or function shows what goes with it before confirming;
 // a group that functions require cannot be deleted, and the UI says why.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { nav, openApp, rpc, shot, uniq } from './helpers';
 
-test('deleting a group lists its keys and secrets, then removes them', async ({ page }) => {
+test('deleting a group lists its keys and secrets, then removes them', async ({ appPage: page }) => {
   const group = await rpc<{ id: number; name: string }>('groups.create', { name: uniq('doomed').toLowerCase() });
   const k1 = await rpc<{ id: number; name: string }>('keys.create', { groupId: group.id, name: uniq('dk1') });
   const k2 = await rpc<{ id: number; name: string }>('keys.create', { groupId: group.id, name: uniq('dk2') });
@@ -27,7 +27,7 @@ test('deleting a group lists its keys and secrets, then removes them', async ({ 
   expect(left.filter((k) => k.groupId === group.id)).toHaveLength(0);
 });
 
-test('a group required by a function cannot be deleted, and the dialog says which function', async ({ page }) => {
+test('a group required by a function cannot be deleted, and the dialog says which function', async ({ appPage: page }) => {
   const group = await rpc<{ id: number; name: string }>('groups.create', { name: uniq('needed').toLowerCase() });
   const fname = uniq('needsgroup');
   await rpc('functions.create', { name: fname, route: `/${fname}`, methods: ['GET'], handler: `${fname}.ts`, groupIds: [group.id] });
@@ -44,7 +44,7 @@ test('a group required by a function cannot be deleted, and the dialog says whic
   await expect(d).toBeHidden();
 });
 
-test('deleting a key and a function shows their secrets first', async ({ page }) => {
+test('deleting a key and a function shows their secrets first', async ({ appPage: page }) => {
   const group = await rpc<{ id: number; name: string }>('groups.create', { name: uniq('keep').toLowerCase() });
   const key = await rpc<{ id: number; name: string }>('keys.create', { groupId: group.id, name: uniq('gone') });
   await rpc('secrets.create', { name: 'KEY_SECRET', value: 'x', scope: 'key', scopeId: key.id });
@@ -74,7 +74,7 @@ test('deleting a key and a function shows their secrets first', async ({ page })
   await expect(page.getByRole('row', { name: new RegExp(fname) })).toHaveCount(0);
 });
 
-test('deleting a secret asks for confirmation', async ({ page }) => {
+test('deleting a secret asks for confirmation', async ({ appPage: page }) => {
   const name = uniq('E2E_DEL');
   await rpc('secrets.create', { name, value: 'bye', scope: 'global' });
   await openApp(page);

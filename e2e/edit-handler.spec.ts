@@ -1,8 +1,8 @@
 // Journey: create a function, edit its handler in the editor, save with Ctrl+S, call it again.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { nav, openApp, shot, uniq } from './helpers';
 
-test('edit a handler, save with Ctrl+S, and the next call runs the new code', async ({ page }) => {
+test('edit a handler, save with Ctrl+S, and the next call runs the new code', async ({ appPage: page }) => {
   const fname = uniq('editfn');
   await openApp(page);
   await nav(page, 'Functions');
@@ -52,7 +52,7 @@ test('edit a handler, save with Ctrl+S, and the next call runs the new code', as
   await shot(page, 'edit-04-log');
 });
 
-test('leaving the editor with unsaved changes asks first', async ({ page }) => {
+test('leaving the editor with unsaved changes asks first', async ({ appPage: page }) => {
   await openApp(page);
   await nav(page, 'Functions');
   await page.getByRole('row', { name: /hello/ }).first().click();

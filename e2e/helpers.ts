@@ -12,18 +12,48 @@ function env(name: string): string {
   return v;
 }
 
+/** What the specs drive: browser mode over HTTP, or the Electron window (set by e2e/fixtures.ts). */
+type Target = { mode: 'browser' } | { mode: 'electron'; page: Page };
+let target: Target = { mode: 'browser' };
+export function useTarget(t: Target): void {
+  target = t;
+}
+
 export function adminOrigin(): string {
   return new URL(env('E2E_ADMIN_URL')).origin;
 }
 
 /** Opens the admin UI with the session token in the fragment, as a person would. */
 export async function openApp(page: Page): Promise<void> {
+  if (target.mode === 'electron') {
+    // The window is shared by the specs: a reload starts each one on a fresh screen.
+    await page.reload();
+    await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+    return;
+  }
   await page.goto(`${env('E2E_ADMIN_URL').replace(/#.*$/, '')}#token=${env('E2E_TOKEN')}`);
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
 }
 
 /** Calls one contract operation over HTTP, for seeding data and checking results. */
 export async function rpc<T = unknown>(operation: string, input: unknown = {}): Promise<T> {
+  if (target.mode === 'electron') {
+    // The Electron app has no HTTP admin API: call the same operation through window.crude (IPC).
+    const r = await target.page.evaluate(
+      async ([op, arg]) => {
+        const [ns, m] = (op as string).split('.') as [string, string];
+        const client = (window as unknown as { crude: Record<string, Record<string, (i: unknown) => Promise<unknown>>> }).crude;
+        try {
+          return { ok: true as const, data: await client[ns]![m]!(arg) };
+        } catch (e) {
+          return { ok: false as const, message: String((e as { message?: unknown }).message ?? e) };
+        }
+      },
+      [operation, input] as const,
+    );
+    if (!r.ok) throw new Error(`${operation}: ${r.message}`);
+    return r.data as T;
+  }
   const res = await fetch(`${adminOrigin()}/rpc/${operation}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${env('E2E_TOKEN')}` },
@@ -35,7 +65,7 @@ export async function rpc<T = unknown>(operation: string, input: unknown = {}): 
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  await page.screenshot({ path: join(SHOTS, target.mode === 'electron' ? `electron-${name}.png` : `${name}.png`) });
 }
 
 export async function nav(page: Page, label: string): Promise<void> {

@@ -1,6 +1,7 @@
 // Journey: the inspector's chain and matrix agree with what the handler returns when
 // called through Try it with the same key.
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { nav, openApp, rpc, shot, uniq } from './helpers';
 
 interface Ids {
@@ -76,7 +77,7 @@ async function tryItWith(page: Page, ids: Ids, keyName: string) {
   return { body, answered };
 }
 
-test('chain, matrix and Try it agree for a key-scoped and a group-scoped caller', async ({ page }) => {
+test('chain, matrix and Try it agree for a key-scoped and a group-scoped caller', async ({ appPage: page }) => {
   const ids = await seed();
   await openApp(page);
 

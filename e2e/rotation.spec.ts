@@ -1,8 +1,8 @@
 // Journey: rotate the encryption key with a progress bar; secrets stay readable after.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { nav, openApp, rpc, shot, uniq } from './helpers';
 
-test('Rotate now shows progress and the result; secrets are still readable', async ({ page }) => {
+test('Rotate now shows progress and the result; secrets are still readable', async ({ appPage: page }) => {
   const prefix = uniq('E2E_ROT');
   // Enough records that progress is reported in more than one step.
   for (let i = 0; i < 120; i += 20) {
@@ -44,7 +44,7 @@ test('Rotate now shows progress and the result; secrets are still readable', asy
   await expect(page.getByTestId('try-status')).toHaveText('200');
 });
 
-test('the rotation interval is editable', async ({ page }) => {
+test('the rotation interval is editable', async ({ appPage: page }) => {
   await openApp(page);
   await nav(page, 'Settings');
   const input = page.getByLabel('Rotate every (days)');

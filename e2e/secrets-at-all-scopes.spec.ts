@@ -1,8 +1,8 @@
 // Journey: create secrets at all four scopes through the UI.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { createSecretInDialog, nav, openApp, shot, uniq } from './helpers';
 
-test('create a secret at global, function, group and key scope', async ({ page }) => {
+test('create a secret at global, function, group and key scope', async ({ appPage: page }) => {
   const name = uniq('E2E_SCOPED');
   const group = uniq('grp').toLowerCase();
   const keyName = uniq('key');

@@ -1,9 +1,9 @@
 // Journey: every validation error is shown next to its field, as the operator types,
 // and the server's refusals land in the form too.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { nav, openApp, rpc, shot } from './helpers';
 
-test('secret form: name pattern, required, duplicate in scope, value size', async ({ page }) => {
+test('secret form: name pattern, required, duplicate in scope, value size', async ({ appPage: page }) => {
   await openApp(page);
   await page.getByRole('button', { name: '+ New secret' }).click();
   const d = page.getByRole('dialog', { name: /^New secret/ });
@@ -26,7 +26,7 @@ test('secret form: name pattern, required, duplicate in scope, value size', asyn
   await expect(d).toBeHidden();
 });
 
-test('group and key forms: name rules and duplicates', async ({ page }) => {
+test('group and key forms: name rules and duplicates', async ({ appPage: page }) => {
   const existing = await rpc<{ name: string }>('groups.create', { name: `val-${Date.now()}` });
   await openApp(page);
   await nav(page, 'API keys');
@@ -48,7 +48,7 @@ test('group and key forms: name rules and duplicates', async ({ page }) => {
   await page.keyboard.press('Escape');
 });
 
-test('function form: name, route, methods, handler path, and the server refusing a route clash', async ({ page }) => {
+test('function form: name, route, methods, handler path, and the server refusing a route clash', async ({ appPage: page }) => {
   const hello = (await rpc<{ name: string; route: string; methods: string[] }[]>('functions.list')).find((f) => f.name === 'hello');
   await openApp(page);
   await nav(page, 'Functions');
@@ -84,7 +84,7 @@ test('function form: name, route, methods, handler path, and the server refusing
   await page.keyboard.press('Escape');
 });
 
-test('settings: interval, port and retention ranges; Try it: missing path parameter', async ({ page }) => {
+test('settings: interval, port and retention ranges; Try it: missing path parameter', async ({ appPage: page }) => {
   await openApp(page);
   await nav(page, 'Settings');
   await page.getByLabel('Rotate every (days)').fill('0');

@@ -1,7 +1,8 @@
 // Every screen at realistic data sizes, light and dark, with screenshots to look at;
 // and the global secrets table at 10,000 rows stays virtualized and filterable.
 // Runs last (file order): it leaves a lot of data behind.
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { nav, openApp, rpc, shot } from './helpers';
 
 const SCOPED = 'DATABASE_URL';
@@ -85,7 +86,7 @@ async function everyScreen(page: Page, theme: string): Promise<void> {
   await shot(page, `scale-${theme}-11-settings`);
 }
 
-test('every screen at realistic sizes, light and dark', async ({ page }) => {
+test('every screen at realistic sizes, light and dark', async ({ appPage: page }) => {
   test.setTimeout(240_000);
   await seed();
   await openApp(page);
@@ -94,7 +95,7 @@ test('every screen at realistic sizes, light and dark', async ({ page }) => {
   await everyScreen(page, 'dark');
 });
 
-test('10,000 global secrets: rows are virtualized, sorting and filtering work', async ({ page }) => {
+test('10,000 global secrets: rows are virtualized, sorting and filtering work', async ({ appPage: page }) => {
   test.setTimeout(300_000);
   await inBatches(
     Array.from({ length: 10_000 }, (_, i) => i),

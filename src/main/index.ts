@@ -1,6 +1,7 @@
 // The Electron shell: single instance, data directory, core + host + scheduler (services.ts),
 // the IPC transport, one secure window, the menu, and cleanup on quit. Everything else lives
 // in plain-Node modules so browser mode and tests share it.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -188,6 +189,20 @@ function runSmokeCheck(win: BrowserWindow): void {
 }
 
 async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseCliArgs(process.argv.slice(1));
+  } catch (err) {
+    if (err instanceof CliError) fail(err.message);
+    throw err;
+  }
+  const defaultUserData = app.getPath('userData');
+  dataDir = resolveDataDir({ flag: args.dataDir, env: process.env, userDataDir: () => defaultUserData });
+  // One instance per data directory: the lock lives in Chromium's profile folder, so another
+  // data directory (a second installation, the e2e suite) gets a profile of its own.
+  if (args.dataDir || process.env.CRUDE_DATA_DIR) {
+    app.setPath('userData', join(defaultUserData, 'instances', createHash('sha256').update(dataDir).digest('hex').slice(0, 16)));
+  }
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
@@ -197,15 +212,6 @@ async function main(): Promise<void> {
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });
-
-  let args;
-  try {
-    args = parseCliArgs(process.argv.slice(1));
-  } catch (err) {
-    if (err instanceof CliError) fail(err.message);
-    throw err;
-  }
-  dataDir = resolveDataDir({ flag: args.dataDir, env: process.env, userDataDir: () => app.getPath('userData') });
 
   await app.whenReady();
   hardenSessions();
