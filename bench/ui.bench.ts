@@ -110,7 +110,7 @@ export async function uiBench(runs = Number(process.env.UI_BENCH_RUNS ?? 3)): Pr
             await page.getByLabel('Secret name').fill('UI_BENCH');
             await page.getByRole('button', { name: 'Inspect', exact: true }).click();
           },
-          'table.matrix tbody tr',
+          'table.matrix tbody tr.matrix-row',
         ),
       );
       await page.close();

@@ -43,6 +43,14 @@ async function seed(): Promise<Ids> {
   return { name, fn, group, k1, k2 };
 }
 
+/** The matrix cell for one function and key, narrowed with the matrix filters (the matrix is virtualized). */
+async function matrixCell(page: Page, functionName: string, keyName: string) {
+  await page.getByPlaceholder('filter by name').fill(functionName);
+  await page.getByPlaceholder('filter by group or key').fill(keyName);
+  await expect(page.locator('.matrix-filters [role="status"]')).toHaveText('Showing all 1 function and 1 key.');
+  return page.locator(`.matrix button[data-function="${functionName}"][data-key="${keyName}"]`);
+}
+
 async function inspectorFor(page: Page, ids: Ids, keyName: string) {
   await nav(page, 'Inspector');
   await page.getByLabel('Secret name').fill(ids.name);
@@ -55,7 +63,7 @@ async function inspectorFor(page: Page, ids: Ids, keyName: string) {
   const winRow = page.locator('.chain-link.wins');
   await winRow.getByRole('button', { name: /^Reveal/ }).click();
   const value = (await winRow.locator('code.value').textContent())!.trim();
-  const cell = page.locator(`.matrix button[data-function="${ids.fn.name}"][data-key="${keyName}"]`);
+  const cell = await matrixCell(page, ids.fn.name, keyName);
   const matrixWinner = await cell.getAttribute('data-winner');
   await page.getByRole('button', { name: '👁 Reveal values' }).click();
   // Revealing fetches the values: wait until the masked placeholders are gone.
@@ -110,7 +118,7 @@ test('chain, matrix and Try it agree for a key-scoped and a group-scoped caller'
   await nav(page, 'Inspector');
   await page.getByLabel('Secret name').fill(ids.name);
   await page.getByRole('button', { name: 'Inspect', exact: true }).click();
-  await page.locator(`.matrix button[data-function="${ids.fn.name}"][data-key="${ids.k1.name}"]`).click();
+  await (await matrixCell(page, ids.fn.name, ids.k1.name)).click();
   await expect(page.getByTestId('chain-winner')).toHaveText('key scope');
   await shot(page, 'inspector-04-cell-opens-chain');
 });

@@ -3,7 +3,7 @@
 // Runs last (file order): it leaves a lot of data behind.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { nav, openApp, rpc, shot } from './helpers';
+import { nav, openApp, rpc, shot, uniq } from './helpers';
 
 const SCOPED = 'DATABASE_URL';
 
@@ -113,4 +113,46 @@ test('10,000 global secrets: rows are virtualized, sorting and filtering work', 
   await page.getByRole('searchbox', { name: /Filter Global secrets/ }).fill('BULK_0999');
   await expect(page.getByRole('row', { name: /BULK_0999\d/ })).toHaveCount(10);
   await shot(page, 'scale-13-10k-filtered');
+});
+
+test('a large matrix shows a window of 60 functions × 80 keys and the filters ask the server for others', async ({ appPage: page }) => {
+  test.setTimeout(240_000);
+  const tag = uniq('mx').toLowerCase();
+  const group = await rpc<{ id: number }>('groups.create', { name: `${tag}-grp` });
+  for (let i = 0; i < 85; i++) await rpc('keys.create', { groupId: group.id, name: `${tag}-key-${String(i).padStart(2, '0')}` });
+  const fns: { id: number }[] = [];
+  for (let i = 0; i < 65; i++) {
+    fns.push(await rpc<{ id: number }>('functions.create', { name: `${tag}-fn-${String(i).padStart(2, '0')}`, route: `/${tag}/${i}`, methods: ['GET'], handler: `${tag}.ts`, groupIds: [group.id] }));
+  }
+  const name = `MX_${tag.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+  await rpc('secrets.create', { name, value: 'g', scope: 'global' });
+  await rpc('secrets.create', { name, value: 'fn', scope: 'function', scopeId: fns[64]!.id });
+
+  await openApp(page);
+  await nav(page, 'Inspector');
+  await page.getByLabel('Secret name').fill(name);
+  await page.getByRole('button', { name: 'Inspect', exact: true }).click();
+  const status = page.locator('.matrix-filters [role="status"]');
+  await expect(status).toContainText(/Showing 60 of \d+ functions and 80 of \d+ keys — filter to see the rest\./);
+
+  // Rows and columns are virtualized: scrolling brings the window's far corner into the DOM.
+  await page.getByPlaceholder('filter by name').fill(`${tag}-fn`);
+  await page.getByPlaceholder('filter by group or key').fill(`${tag}-key`);
+  await expect(status).toHaveText('Showing 60 of 65 functions and 80 of 85 keys — filter to see the rest.');
+  const scroller = page.locator('.matrix-scroll');
+  await expect(page.locator(`.matrix button[data-function="${tag}-fn-59"]`)).toHaveCount(0);
+  await scroller.evaluate((el) => el.scrollTo(el.scrollWidth, el.scrollHeight));
+  await expect(page.locator(`.matrix button[data-function="${tag}-fn-59"][data-key="${tag}-key-79"]`)).toBeVisible();
+  await expect(page.locator('table.matrix tbody tr.matrix-row').first()).not.toContainText(`${tag}-fn-00`);
+  await scroller.scrollIntoViewIfNeeded();
+  await shot(page, 'matrix-scrolled');
+
+  // The last function and key are outside the window until the filters ask for them.
+  await page.getByPlaceholder('filter by name').fill(`${tag}-fn-64`);
+  await page.getByPlaceholder('filter by group or key').fill(`${tag}-key-84`);
+  await expect(status).toHaveText('Showing all 1 function and 1 key.');
+  const cell = page.locator(`.matrix button[data-function="${tag}-fn-64"][data-key="${tag}-key-84"]`);
+  await expect(cell).toHaveAttribute('data-winner', 'function');
+  await expect(page.locator(`.matrix button[data-function="${tag}-fn-64"][data-key=""]`)).toHaveAttribute('data-winner', 'denied');
+  await shot(page, 'matrix-filtered');
 });

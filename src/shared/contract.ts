@@ -109,6 +109,9 @@ export interface MatrixCell {
 
 export interface ResolutionMatrix {
   name: string;
+  /** Functions and keys that match the filters; `functions` and `columns` hold the first of them (the window). */
+  totalFunctions: number;
+  totalKeys: number;
   functions: { id: number; name: string; groupIds: number[] }[];
   /** Columns: "no key" first (keyId null), then keys grouped by group. */
   columns: { keyId: number | null; keyName: string | null; groupId: number | null; groupName: string | null }[];
@@ -251,7 +254,20 @@ export const contract = {
   'secrets.complete': query<CompleteSecret | null>()(
     z.object({ name: secretName, functionId: id, keyId: id.nullable().optional() }).strict(),
   ),
-  'secrets.matrix': query<ResolutionMatrix>()(z.object({ name: secretName }).strict()),
+  'secrets.matrix': query<ResolutionMatrix>()(
+    z
+      .object({
+        name: secretName,
+        /** Case-insensitive substring of the function's name. */
+        functionFilter: z.string().max(200).optional(),
+        /** Case-insensitive substring of "<group> <key>". */
+        keyFilter: z.string().max(200).optional(),
+        /** The window: at most this many functions (rows) and keys (columns besides "no key"). */
+        maxFunctions: z.number().int().min(1).max(100_000).optional(),
+        maxKeys: z.number().int().min(1).max(100_000).optional(),
+      })
+      .strict(),
+  ),
   'secrets.deletePreview': query<DeletePreview>()(
     z.object({ kind: z.enum(['function', 'group', 'key']), id }).strict(),
   ),

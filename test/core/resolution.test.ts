@@ -202,6 +202,30 @@ describe('inspector views', () => {
     expect(m.columns.slice(1).map((c) => c.groupName)).toEqual(['manufacturing', 'shipping', 'shipping']);
   });
 
+  it('matrix window: filters and limits pick the rows and columns; every cell equals the full matrix', () => {
+    const w = world();
+    w.core.secrets.create({ name: 'W', value: 'g', scope: 'global' });
+    w.core.secrets.create({ name: 'W', value: 'k', scope: 'key', scopeId: w.shipKey.id });
+    w.core.secrets.create({ name: 'W', value: 'gr', scope: 'group', scopeId: w.manufacturing.id });
+    const full = w.core.secrets.matrix('W');
+    expect(full.totalFunctions).toBe(full.functions.length);
+    expect(full.totalKeys).toBe(full.columns.length - 1);
+    const cellOf = (m: typeof full, fid: number, kid: number | null) =>
+      m.cells[m.functions.findIndex((f) => f.id === fid)]![m.columns.findIndex((c) => c.keyId === kid)];
+
+    const win = w.core.secrets.matrix('W', { keyFilter: 'SHIP', maxFunctions: 1, maxKeys: 1 });
+    expect(win.totalFunctions).toBe(full.functions.length);
+    expect(win.totalKeys).toBe(full.columns.filter((c) => c.groupName === 'shipping').length);
+    expect(win.functions.map((f) => f.id)).toEqual([full.functions[0]!.id]);
+    // "no key" always comes first, then the window's keys.
+    expect(win.columns.map((c) => c.groupName)).toEqual([null, 'shipping']);
+    for (const f of win.functions) for (const c of win.columns) expect(cellOf(win, f.id, c.keyId)).toBe(cellOf(full, f.id, c.keyId));
+
+    const byName = w.core.secrets.matrix('W', { functionFilter: w.report.name.toUpperCase() });
+    expect(byName.functions.map((f) => f.id)).toEqual([w.report.id]);
+    expect(w.core.secrets.matrix('W', { functionFilter: 'no-such-function' })).toMatchObject({ totalFunctions: 0, functions: [], cells: [] });
+  });
+
   it('usesOf finds literal names in the handler and flags callers that would get undefined', () => {
     const w = world();
     w.core.code.write(

@@ -79,7 +79,7 @@ export function createHandlers({ core, host, mode }: RegistryDeps): Handlers {
       return r ? { name: i.name, scope: r.scope, value: r.value } : { name: i.name, scope: null };
     },
     'secrets.complete': (i) => core.secrets.getCompleteSecret(i.name, callerCtx(i)) ?? null,
-    'secrets.matrix': (i) => core.secrets.matrix(i.name),
+    'secrets.matrix': ({ name, ...window }) => core.secrets.matrix(name, window),
     'secrets.deletePreview': (i) => core.secrets.deletePreview(i.kind, i.id),
 
     'rotation.status': () => core.rotation.status(),

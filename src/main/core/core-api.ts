@@ -37,6 +37,14 @@ export interface GroupService {
   delete(id: number): DeletePreview;
 }
 
+/** Which part of a resolution matrix to compute: filters, then the first rows and columns. */
+export interface MatrixWindow {
+  functionFilter?: string;
+  keyFilter?: string;
+  maxFunctions?: number;
+  maxKeys?: number;
+}
+
 export interface AuthenticatedKey {
   /** Names only: what the host and its execution log need, without a per-request count query. */
   key: Pick<ApiKey, 'id' | 'name'>;
@@ -110,7 +118,7 @@ export interface SecretService {
    */
   callerContext(functionId: number, keyId?: number | null): ResolutionContext;
   inspect(name: string): SecretInspection;
-  matrix(name: string): ResolutionMatrix;
+  matrix(name: string, window?: MatrixWindow): ResolutionMatrix;
   /** Names the handler code passes as literals to ctx.getSecret / getCompleteSecret, and where each is defined. */
   usesOf(functionId: number): FunctionSecretUse[];
   deletePreview(kind: 'function' | 'group' | 'key', id: number): DeletePreview;

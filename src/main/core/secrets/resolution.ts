@@ -9,7 +9,7 @@ import type {
 } from '../../../shared/types';
 import { SCOPES_BY_PRECEDENCE } from '../../../shared/types';
 import type { ResolutionMatrix } from '../../../shared/contract';
-import type { ResolvedSecret } from '../core-api';
+import type { MatrixWindow, ResolvedSecret } from '../core-api';
 import { CoreError, notFound, validation } from '../errors';
 import type { Db } from '../store/database';
 import type { SecretRow, SecretStore } from './secrets';
@@ -210,10 +210,25 @@ export function createResolver(db: Db, store: SecretStore) {
     return { name, definitions };
   }
 
-  /** Which scope wins for every function × caller (no key, then each key by group); no decryption. */
-  function matrix(name: string): ResolutionMatrix {
+  /**
+   * Which scope wins for every function × caller (no key, then each key by group); no
+   * decryption. Only the window is computed and sent: a 500 × 1,001 matrix was 6.5 MB of
+   * JSON and half a second of work for a screen that shows 60 × 80 cells.
+   */
+  function matrix(name: string, window: MatrixWindow = {}): ResolutionMatrix {
     const defs = inspect(name).definitions;
-    const functions = db.prepare('SELECT id, name FROM functions ORDER BY name').all() as { id: number; name: string }[];
+    const fnNeedle = window.functionFilter?.trim().toLowerCase() ?? '';
+    const keyNeedle = window.keyFilter?.trim().toLowerCase() ?? '';
+    const allFunctions = (db.prepare('SELECT id, name FROM functions ORDER BY name').all() as { id: number; name: string }[]).filter(
+      (f) => !fnNeedle || f.name.toLowerCase().includes(fnNeedle),
+    );
+    const allKeys = (
+      db
+        .prepare('SELECT k.id, k.name, g.id AS group_id, g.name AS group_name FROM api_keys k JOIN api_groups g ON g.id = k.group_id ORDER BY g.name, k.name')
+        .all() as { id: number; name: string; group_id: number; group_name: string }[]
+    ).filter((k) => !keyNeedle || `${k.group_name} ${k.name}`.toLowerCase().includes(keyNeedle));
+    const functions = allFunctions.slice(0, window.maxFunctions ?? allFunctions.length);
+    const keys = allKeys.slice(0, window.maxKeys ?? allKeys.length);
     const groupsOf = new Map<number, number[]>();
     for (const r of db.prepare('SELECT function_id, group_id FROM function_groups').all() as {
       function_id: number;
@@ -221,10 +236,8 @@ export function createResolver(db: Db, store: SecretStore) {
     }[]) {
       groupsOf.set(r.function_id, [...(groupsOf.get(r.function_id) ?? []), r.group_id]);
     }
-    const keys = db
-      .prepare('SELECT k.id, k.name, g.id AS group_id, g.name AS group_name FROM api_keys k JOIN api_groups g ON g.id = k.group_id ORDER BY g.name, k.name')
-      .all() as { id: number; name: string; group_id: number; group_name: string }[];
-    const has = (scope: Scope, id: number | null) => defs.some((d) => d.scope === scope && d.scopeId === id);
+    const defined = new Set(defs.map((d) => `${d.scope}:${d.scopeId}`));
+    const has = (scope: Scope, id: number | null) => defined.has(`${scope}:${id}`);
     const hasGlobal = has('global', null);
     const columns: ResolutionMatrix['columns'] = [
       { keyId: null, keyName: null, groupId: null, groupName: null },
@@ -238,16 +251,18 @@ export function createResolver(db: Db, store: SecretStore) {
     });
     const cells = functions.map((f, fi) => {
       const isPublic = (groupsOf.get(f.id) ?? []).length === 0;
+      const fnScope: Scope | null = has('function', f.id) ? 'function' : hasGlobal ? 'global' : null;
       return columns.map((col, ci): Scope | null => {
         if (denied[fi]![ci]) return null;
         if (!isPublic && col.keyId !== null && has('key', col.keyId)) return 'key';
         if (!isPublic && col.groupId !== null && has('group', col.groupId)) return 'group';
-        if (has('function', f.id)) return 'function';
-        return hasGlobal ? 'global' : null;
+        return fnScope;
       });
     });
     return {
       name,
+      totalFunctions: allFunctions.length,
+      totalKeys: allKeys.length,
       functions: functions.map((f) => ({ ...f, groupIds: (groupsOf.get(f.id) ?? []).sort((a, b) => a - b) })),
       columns,
       cells,

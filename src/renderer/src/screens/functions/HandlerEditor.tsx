@@ -1,9 +1,12 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { crude, errorMessage } from '../../api/client';
-import { CodeEditor } from '../../components/CodeEditor';
 import { ErrorBanner, Loading } from '../../components/States';
 import { useQuery } from '../../hooks/useQuery';
 import { guards } from '../../shell/route';
+
+// CodeMirror is a third of the renderer's code: load it when a handler is first opened,
+// not before the first screen can paint.
+const CodeEditor = lazy(() => import('../../components/CodeEditor').then((m) => ({ default: m.CodeEditor })));
 
 /** The handler file in CodeMirror; Ctrl/Cmd+S saves; leaving with unsaved changes asks first. */
 export function HandlerEditor({ path }: { path: string }): ReactNode {
@@ -71,17 +74,19 @@ export function HandlerEditor({ path }: { path: string }): ReactNode {
           Save handler
         </button>
       </div>
-      <CodeEditor
-        docKey={path}
-        doc={file.data.content}
-        label={`Handler file ${path}`}
-        onChange={(t) => {
-          live.current.edited = t;
-          setEdited(t);
-          setStatus(null);
-        }}
-        onSave={() => void save()}
-      />
+      <Suspense fallback={<Loading what="the editor" />}>
+        <CodeEditor
+          docKey={path}
+          doc={file.data.content}
+          label={`Handler file ${path}`}
+          onChange={(t) => {
+            live.current.edited = t;
+            setEdited(t);
+            setStatus(null);
+          }}
+          onSave={() => void save()}
+        />
+      </Suspense>
       <p className="muted small">Ctrl/Cmd+S saves. The function host picks up the saved file on the next call.</p>
     </div>
   );

@@ -9,7 +9,8 @@ import { useQuery } from '../../hooks/useQuery';
 import { Chain } from './Chain';
 import { CompleteResult } from './CompleteResult';
 import { Definitions } from './Definitions';
-import { Matrix } from './Matrix';
+import { useDebounced } from '../../hooks/useDebounced';
+import { Matrix, MATRIX_WINDOW, type MatrixFilters } from './Matrix';
 
 interface Props {
   initialName?: string;
@@ -40,7 +41,13 @@ export function InspectorScreen({ initialName, initialFunctionId, initialKeyId }
 
 function InspectName({ name, initialFunctionId, initialKeyId }: { name: string; initialFunctionId?: number; initialKeyId?: number | null }): ReactNode {
   const inspection = useQuery(() => crude().secrets.inspect({ name }), [name], ['secrets.', 'rotation.']);
-  const matrix = useQuery(() => crude().secrets.matrix({ name }), [name], ['secrets.', 'functions.create', 'functions.update', 'functions.delete', 'keys.', 'groups.']);
+  const [filters, setFilters] = useState<MatrixFilters>({ functionFilter: '', keyFilter: '' });
+  const matrixWindow = useDebounced(filters, 200);
+  const matrix = useQuery(
+    () => crude().secrets.matrix({ name, ...matrixWindow, ...MATRIX_WINDOW }),
+    [name, matrixWindow.functionFilter, matrixWindow.keyFilter],
+    ['secrets.', 'functions.create', 'functions.update', 'functions.delete', 'keys.', 'groups.'],
+  );
   const fns = useQuery(() => crude().functions.list({}), [], ['functions.create', 'functions.delete', 'functions.update']);
   const keys = useQuery(() => crude().keys.list({}), [], ['keys.', 'groups.']);
   const [pickedFunctionId, setFunctionId] = useState<number | null>(initialFunctionId ?? null);
@@ -84,6 +91,8 @@ function InspectName({ name, initialFunctionId, initialKeyId }: { name: string; 
       {matrix.data ? (
         <Matrix
           matrix={matrix.data}
+          filters={filters}
+          onFilters={setFilters}
           selected={functionId !== null ? { functionId, keyId } : null}
           onPick={(f, k) => {
             setFunctionId(f);

@@ -1,121 +1,197 @@
 // Functions × callers (no key, then keys grouped by group): which scope answers
 // ctx.getSecret(name) in each cell. A cell opens its chain above.
-import { useMemo, useState, type ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ResolutionMatrix } from '../../../../shared/contract';
 import { SCOPES_BY_PRECEDENCE } from '../../../../shared/types';
+import { plural } from '../../components/format';
 import { SCOPE_LABEL } from '../../components/ScopeBadge';
 
 interface Props {
+  /** The window the server computed for the filters below (see MATRIX_WINDOW). */
   matrix: ResolutionMatrix;
+  filters: MatrixFilters;
+  onFilters: (f: MatrixFilters) => void;
   selected: { functionId: number; keyId: number | null } | null;
   onPick: (functionId: number, keyId: number | null) => void;
 }
 
-// A plain table stays responsive up to a few thousand cells; a 500 × 1,001 matrix took a
-// minute to paint (npm run bench -- ui). Larger matrices show the first rows and columns
-// and say so; the filters narrow them to what the operator is looking for.
-const MAX_ROWS = 60;
-const MAX_KEY_COLUMNS = 80;
+export interface MatrixFilters {
+  functionFilter: string;
+  keyFilter: string;
+}
 
-export function Matrix({ matrix: m, selected, onPick }: Props): ReactNode {
-  const [fnFilter, setFnFilter] = useState('');
-  const [keyFilter, setKeyFilter] = useState('');
-  const { rows, cols, totalRows, totalCols } = useMemo(() => {
-    const f = fnFilter.trim().toLowerCase();
-    const k = keyFilter.trim().toLowerCase();
-    const allRows = m.functions.map((_, i) => i).filter((i) => !f || m.functions[i]!.name.toLowerCase().includes(f));
-    const allCols = m.columns
-      .map((_, i) => i)
-      .filter((i) => i > 0 && (!k || `${m.columns[i]!.groupName} ${m.columns[i]!.keyName}`.toLowerCase().includes(k)));
-    return { rows: allRows.slice(0, MAX_ROWS), cols: [0, ...allCols.slice(0, MAX_KEY_COLUMNS)], totalRows: allRows.length, totalCols: allCols.length };
-  }, [m, fnFilter, keyFilter]);
-  const big = m.functions.length > MAX_ROWS || m.columns.length - 1 > MAX_KEY_COLUMNS;
+// A plain table stays responsive up to a few thousand cells; a 500 × 1,001 matrix took a
+// minute to paint (npm run bench -- ui). The server computes only the first rows and
+// columns that match the filters, and the screen says how many there are in all.
+export const MATRIX_WINDOW = { maxFunctions: 60, maxKeys: 80 };
+
+const ROW_HEIGHT = 31; // a 30 px cell button and its 1 px border
+const COLUMN_WIDTH = 112;
+const ROW_HEAD_WIDTH = 220;
+
+/**
+ * Rows and columns are virtualized: only the cells in view (plus a few) are in the DOM, so
+ * layout and paint stay small whatever the window holds (4,800 cells took most of the
+ * inspector's time to paint). The header row and the function column stay sticky.
+ */
+export function Matrix({ matrix: m, filters, onFilters, selected, onPick }: Props): ReactNode {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const rowV = useVirtualizer({ count: m.functions.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
+  const colV = useVirtualizer({
+    horizontal: true,
+    count: m.columns.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => COLUMN_WIDTH,
+    overscan: 3,
+  });
+  const vRows = rowV.getVirtualItems();
+  const vCols = colV.getVirtualItems();
+  const padLeft = vCols[0]?.start ?? 0;
+  const padRight = colV.getTotalSize() - (vCols.at(-1)?.end ?? 0);
+  const padTop = vRows[0]?.start ?? 0;
+  const padBottom = rowV.getTotalSize() - (vRows.at(-1)?.end ?? 0);
+  const span = 1 + vCols.length + (padLeft > 0 ? 1 : 0) + (padRight > 0 ? 1 : 0);
+  const shownKeys = m.columns.length - 1;
+  const complete = m.functions.length === m.totalFunctions && shownKeys === m.totalKeys;
+
+  const leftPad = padLeft > 0 ? <td className="pad" style={{ width: padLeft }} aria-hidden="true" /> : null;
+  const rightPad = padRight > 0 ? <td className="pad" style={{ width: padRight }} aria-hidden="true" /> : null;
+
   return (
     <div className="matrix-wrap">
       <Legend />
-      {big ? (
-        <div className="matrix-filters" role="search">
-          <label>
-            Functions <input type="search" value={fnFilter} onChange={(e) => setFnFilter(e.target.value)} placeholder="filter by name" />
-          </label>
-          <label>
-            Keys <input type="search" value={keyFilter} onChange={(e) => setKeyFilter(e.target.value)} placeholder="filter by group or key" />
-          </label>
-          <span className="muted small" role="status">
-            Showing {rows.length} of {totalRows} functions and {cols.length - 1} of {totalCols} keys
-            {rows.length < totalRows || cols.length - 1 < totalCols ? ' — filter to see the rest.' : '.'}
-          </span>
-        </div>
-      ) : null}
-      <div className="matrix-scroll">
-        <table className="matrix" aria-label={`Resolution matrix for ${m.name}`}>
-          <thead>
-            <tr>
-              <th className="corner">Function ↓ / caller →</th>
-              {cols.map((ci, pos) => ({ c: m.columns[ci]!, ci, pos })).map(({ c, ci, pos }) => (
-                <th
-                  key={c.keyId ?? 'none'}
-                  className={`key-head${startsGroup(m, ci, cols[pos - 1]) ? ' group-start' : ''}`}
-                  title={c.keyId === null ? 'Calls without an API key' : `Key ${c.keyName} of group ${c.groupName}`}
-                >
-                  {c.keyId === null ? (
-                    <>
-                      <span className="small muted">public call</span>
-                      <br />
-                      no key
-                    </>
-                  ) : (
-                    <>
-                      <span className="small muted">👥 {c.groupName}</span>
-                      <br />
-                      🔑 {c.keyName}
-                    </>
-                  )}
+      <div className="matrix-filters" role="search">
+        <label>
+          Functions{' '}
+          <input
+            type="search"
+            value={filters.functionFilter}
+            onChange={(e) => onFilters({ ...filters, functionFilter: e.target.value })}
+            placeholder="filter by name"
+          />
+        </label>
+        <label>
+          Keys{' '}
+          <input
+            type="search"
+            value={filters.keyFilter}
+            onChange={(e) => onFilters({ ...filters, keyFilter: e.target.value })}
+            placeholder="filter by group or key"
+          />
+        </label>
+        <span className="muted small" role="status">
+          {complete
+            ? `Showing all ${plural(m.totalFunctions, 'function')} and ${plural(m.totalKeys, 'key')}.`
+            : `Showing ${m.functions.length} of ${plural(m.totalFunctions, 'function')} and ${shownKeys} of ${plural(m.totalKeys, 'key')} — filter to see the rest.`}
+        </span>
+      </div>
+      {m.functions.length === 0 ? (
+        <p className="state empty">No function matches the filter.</p>
+      ) : (
+        <div className="matrix-scroll" ref={scrollRef}>
+          <table
+            className="matrix"
+            aria-label={`Resolution matrix for ${m.name}`}
+            aria-rowcount={m.functions.length + 1}
+            aria-colcount={m.columns.length + 1}
+            style={{ width: ROW_HEAD_WIDTH + colV.getTotalSize() }}
+          >
+            <thead>
+              <tr>
+                <th className="corner" style={{ width: ROW_HEAD_WIDTH }}>
+                  Function ↓ / caller →
                 </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((fi) => ({ f: m.functions[fi]!, fi })).map(({ f, fi }) => (
-              <tr key={f.id}>
-                <th scope="row">⚡ {f.name}</th>
-                {cols.map((ci, pos) => {
-                  const c = m.columns[ci]!;
-                  const winner = m.cells[fi]?.[ci] ?? null;
-                  const denied = m.denied?.[fi]?.[ci] ?? false;
-                  const isSel = selected?.functionId === f.id && selected.keyId === c.keyId;
-                  const where = `${f.name} with ${c.keyId === null ? 'no key' : `key ${c.keyName}`}`;
+                {leftPad}
+                {vCols.map((v) => {
+                  const c = m.columns[v.index]!;
                   return (
-                    <td
+                    <th
                       key={c.keyId ?? 'none'}
-                      className={`cell ${denied ? 'win-denied' : winner ? `win-${winner}` : 'win-none'}${isSel ? ' selected' : ''}${startsGroup(m, ci, cols[pos - 1]) ? ' group-start' : ''}`}
+                      style={{ width: COLUMN_WIDTH }}
+                      aria-colindex={v.index + 2}
+                      className={`key-head${startsGroup(m, v.index) ? ' group-start' : ''}`}
+                      title={c.keyId === null ? 'Calls without an API key' : `Key ${c.keyName} of group ${c.groupName}`}
                     >
-                      <button
-                        type="button"
-                        data-function={f.name}
-                        data-key={c.keyName ?? ''}
-                        data-winner={denied ? 'denied' : (winner ?? '')}
-                        aria-label={`${where}: ${denied ? 'refused (401), the handler does not run' : winner ? `${SCOPE_LABEL[winner]} wins` : 'nothing resolves'}`}
-                        title={`${where}: ${denied ? 'refused (401)' : winner ? `${SCOPE_LABEL[winner]} wins` : 'undefined'}`}
-                        onClick={() => onPick(f.id, c.keyId)}
-                      >
-                        {denied ? '401' : winner ? SCOPE_LABEL[winner][0] : ''}
-                      </button>
-                    </td>
+                      {c.keyId === null ? (
+                        <>
+                          <span className="small muted">public call</span>
+                          <span>no key</span>
+                        </>
+                      ) : (
+                        <>
+                          <span className="small muted">👥 {c.groupName}</span>
+                          <span>🔑 {c.keyName}</span>
+                        </>
+                      )}
+                    </th>
                   );
                 })}
+                {rightPad}
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            </thead>
+            <tbody>
+              {padTop > 0 ? (
+                <tr className="pad" aria-hidden="true" style={{ height: padTop }}>
+                  <td colSpan={span} />
+                </tr>
+              ) : null}
+              {vRows.map((r) => {
+                const fi = r.index;
+                const f = m.functions[fi]!;
+                return (
+                  <tr key={f.id} className="matrix-row" aria-rowindex={fi + 2} style={{ height: ROW_HEIGHT }}>
+                    <th scope="row" title={f.name}>
+                      ⚡ {f.name}
+                    </th>
+                    {leftPad}
+                    {vCols.map((v) => {
+                      const ci = v.index;
+                      const c = m.columns[ci]!;
+                      const winner = m.cells[fi]?.[ci] ?? null;
+                      const denied = m.denied?.[fi]?.[ci] ?? false;
+                      const isSel = selected?.functionId === f.id && selected.keyId === c.keyId;
+                      const where = `${f.name} with ${c.keyId === null ? 'no key' : `key ${c.keyName}`}`;
+                      return (
+                        <td
+                          key={c.keyId ?? 'none'}
+                          aria-colindex={ci + 2}
+                          className={`cell ${denied ? 'win-denied' : winner ? `win-${winner}` : 'win-none'}${isSel ? ' selected' : ''}${startsGroup(m, ci) ? ' group-start' : ''}`}
+                        >
+                          <button
+                            type="button"
+                            data-function={f.name}
+                            data-key={c.keyName ?? ''}
+                            data-winner={denied ? 'denied' : (winner ?? '')}
+                            aria-label={`${where}: ${denied ? 'refused (401), the handler does not run' : winner ? `${SCOPE_LABEL[winner]} wins` : 'nothing resolves'}`}
+                            title={`${where}: ${denied ? 'refused (401)' : winner ? `${SCOPE_LABEL[winner]} wins` : 'undefined'}`}
+                            onClick={() => onPick(f.id, c.keyId)}
+                          >
+                            {denied ? '401' : winner ? SCOPE_LABEL[winner][0] : ''}
+                          </button>
+                        </td>
+                      );
+                    })}
+                    {rightPad}
+                  </tr>
+                );
+              })}
+              {padBottom > 0 ? (
+                <tr className="pad" aria-hidden="true" style={{ height: padBottom }}>
+                  <td colSpan={span} />
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+        </div>
+      )}
     </div>
   );
 }
 
-/** True where a new group's columns begin (compared with the previous shown column), for a divider. */
-function startsGroup(m: ResolutionMatrix, ci: number, prev: number | undefined): boolean {
-  return prev !== undefined && m.columns[ci]?.groupId !== m.columns[prev]?.groupId;
+/** True where a new group's columns begin, for a divider. */
+function startsGroup(m: ResolutionMatrix, ci: number): boolean {
+  return ci > 0 && m.columns[ci]?.groupId !== m.columns[ci - 1]?.groupId;
 }
 
 function Legend(): ReactNode {
