@@ -37,6 +37,8 @@ const ROW_HEAD_WIDTH = 220;
  */
 export function Matrix({ matrix: m, filters, onFilters, selected, onPick }: Props): ReactNode {
   const scrollRef = useRef<HTMLDivElement>(null);
+  // Virtual's functions are not memoizable; this component does not rely on the React Compiler.
+  // oxlint-disable-next-line react/incompatible-library
   const rowV = useVirtualizer({ count: m.functions.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
   const colV = useVirtualizer({
     horizontal: true,
