@@ -16,6 +16,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           serve: resolve(__dirname, 'src/main/serve.ts'),
           'handler-worker': resolve(__dirname, 'src/main/core/host/worker/handler-worker.ts'),
+          'rotation-worker': resolve(__dirname, 'src/main/core/rotation/rotation-worker.ts'),
         },
       },
     },

@@ -3,4 +3,5 @@
 // core's workerScript() finds them there; from source (Vitest) it bundles them itself.
 export const WORKER_ENTRIES = {
   'handler-worker': 'src/main/core/host/worker/handler-worker.ts',
+  'rotation-worker': 'src/main/core/rotation/rotation-worker.ts',
 };

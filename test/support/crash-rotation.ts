@@ -39,11 +39,11 @@ export interface TrialResult {
 }
 
 /** Runs one trial: rotate in a child, SIGKILL it at a random moment, reopen, check every value. */
-export async function crashTrial(fx: CrashFixture, random: () => number): Promise<TrialResult> {
+export async function crashTrial(fx: CrashFixture, random: () => number, parallel = false): Promise<TrialResult> {
   const dir = mkdtempSync(join(tmpdir(), 'crude-crash-'));
   try {
     cpSync(fx.template, dir, { recursive: true });
-    const child = spawn(process.execPath, [fx.childScript, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [fx.childScript, dir, parallel ? 'parallel' : 'single'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let lastLine = 'spawned';
     let finished = false;
     // Kill after a random number of reported steps, plus a random sub-step delay.

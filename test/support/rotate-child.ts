@@ -3,8 +3,11 @@
 import { openCore } from '../../src/main/core';
 
 const dataDir = process.argv[2]!;
+// "parallel": the helper thread shares the AES work, as large rotations do.
+const parallel = process.argv[3] === 'parallel';
 const core = openCore({
   dataDir,
+  rotationParallelFrom: parallel ? 1 : Number.MAX_SAFE_INTEGER,
   rotationHooks: { onStep: (s) => process.stdout.write(`step ${s}\n`) },
 });
 process.stdout.write('rotating\n');

@@ -3,7 +3,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Core, DataPaths } from './core-api';
-import { KEY_FILE_NAME, newKeyFile, readKeyFile, removeStaleTempFiles, writeKeyFile } from './crypto/key-file';
+import { KEY_FILE_NAME, newKeyFile, readKeyFile, removeStaleTempFiles, writeKeyFile, type KeyFile } from './crypto/key-file';
 import { KeyRing } from './crypto/key-ring';
 import { CoreError } from './errors';
 import { createExecutionLog } from './executions/execution-log';
@@ -12,6 +12,7 @@ import { createFunctionService } from './functions/functions';
 import { createGroupService } from './keys/groups';
 import { createKeyService } from './keys/keys';
 import { createRotation, type RotationHooks } from './rotation/rotation';
+import type { AesHelper } from './rotation/rotation-helper';
 import { createDeletePreviewer } from './secrets/delete-preview';
 import { createResolver } from './secrets/resolution';
 import { createSecretStore } from './secrets/secrets';
@@ -32,6 +33,10 @@ export interface OpenCoreOptions {
   /** Refuse a second instance on the same data directory (default true). */
   lock?: boolean;
   rotationHooks?: RotationHooks;
+  /** Stale values from which a rotation shares its AES work with a helper thread (tests lower it). */
+  rotationParallelFrom?: number;
+  /** Replaces the rotation's helper thread (tests: one that fails). */
+  rotationHelper?: (keys: KeyFile) => AesHelper;
 }
 
 export function dataPaths(dataDir: string): DataPaths {
@@ -100,6 +105,8 @@ export function openCore(options: OpenCoreOptions): Core {
       gate,
       settings,
       hooks: options.rotationHooks,
+      parallelFrom: options.rotationParallelFrom,
+      helper: options.rotationHelper,
     });
     const executions = createExecutionLog(db, gate, settings);
 

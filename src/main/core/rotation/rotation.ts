@@ -9,8 +9,13 @@ import type { Db } from '../store/database';
 import type { WriteGate } from '../store/write-gate';
 import { keyRecordLabel } from '../keys/keys';
 import { secretRecordLabel } from '../secrets/scope-records';
+import { RotationHelper, type AesHelper } from './rotation-helper';
 
 const BATCH = 1000;
+/** From this many stale values on, a helper thread shares the AES work (below it, starting the thread costs more than it saves). */
+const PARALLEL_FROM = 20_000;
+/** Main's part of each page: less than half, since main also writes the page to SQLite. */
+const MAIN_SHARE = 0.4;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Points where a test can simulate a crash (by throwing, or by killing the process). */
@@ -38,6 +43,9 @@ export function createRotation(opts: {
   settings: SettingsService;
   hooks?: RotationHooks;
   now?: () => Date;
+  parallelFrom?: number;
+  /** Replaces the helper thread (tests: a helper that fails). */
+  helper?: (keys: KeyFile) => AesHelper;
 }): RotationService & { finishInterruptedRotation(): RotationResult | null } {
   const { db, ring, keyFilePath, gate, settings } = opts;
   const now = opts.now ?? (() => new Date());
@@ -202,13 +210,34 @@ export function createRotation(opts: {
     try {
       beginKeyChange();
       const skipped: RotationResult['skipped'] = [];
-      // A worker pool for the AES work was measured and gave no speed-up on 2 cores
-      // (docs/benchmarks.md); yielding between pages keeps reads answered instead.
       const gen = reencrypt(skipped);
       let r = gen.next();
-      while (!r.done) {
-        await yieldToEventLoop();
-        r = gen.next(reencryptHere(r.value));
+      // Large rotations share the AES work with a helper thread: main re-encrypts part of
+      // each page (it also does the SQLite writes) while the helper does the rest. Each
+      // page's wait yields to the event loop, so reads are answered throughout.
+      let warned = false;
+      const helper = progress.total >= (opts.parallelFrom ?? PARALLEL_FROM) ? (opts.helper ?? ((k) => new RotationHelper(k)))(ring.keyFile) : null;
+      try {
+        while (!r.done) {
+          const values = r.value;
+          if (!helper?.usable) {
+            await yieldToEventLoop();
+            r = gen.next(reencryptHere(values));
+            continue;
+          }
+          const cut = Math.floor(values.length * MAIN_SHARE);
+          const theirs = helper.run(values.slice(cut));
+          const mine = reencryptHere(values.slice(0, cut));
+          const rest = await theirs.catch((e: unknown) => {
+            // Slower, not wrong: say so once and finish on this thread.
+            if (!warned) console.warn(`[rotation] the helper thread failed (${(e as Error).message}); re-encrypting on the main thread`);
+            warned = true;
+            return reencryptHere(values.slice(cut));
+          });
+          r = gen.next([...mine, ...rest]);
+        }
+      } finally {
+        await helper?.close();
       }
       const finishedAt = endKeyChange();
       const result: RotationResult = { fromVersion, toVersion: ring.keyFile.currentVersion, reencrypted: r.value, skipped, finishedAt };
