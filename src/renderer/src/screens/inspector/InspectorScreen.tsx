@@ -86,11 +86,12 @@ function InspectName({ name, initialFunctionId, initialKeyId }: { name: string; 
       </div>
       {functionId !== null ? <ChainFor name={name} functionId={functionId} keyId={keyId} /> : <p className="muted">Create a function to see a chain.</p>}
       <h3>Resolution matrix</h3>
-      {matrix.error && !matrix.data ? <ErrorBanner error={matrix.error} onRetry={matrix.reload} /> : null}
+      {matrix.error ? <ErrorBanner error={matrix.error} onRetry={matrix.reload} /> : null}
       {!matrix.data && !matrix.error ? <Loading what="resolution matrix" /> : null}
       {matrix.data ? (
         <Matrix
           matrix={matrix.data}
+          loading={matrix.loading}
           filters={filters}
           onFilters={setFilters}
           selected={functionId !== null ? { functionId, keyId } : null}
@@ -109,8 +110,10 @@ function ChainFor({ name, functionId, keyId }: { name: string; functionId: numbe
   const x = useQuery(() => crude().secrets.explain({ name, functionId, keyId }), [name, functionId, keyId], ['secrets.', 'keys.', 'groups.', 'functions.update']);
   if (x.error && !x.data) return <ErrorBanner error={x.error} onRetry={x.reload} />;
   if (!x.data) return <Loading what="override chain" />;
+  // The previous context's chain stays while the new one loads, dimmed, so nothing jumps.
   return (
-    <div className="chain-box">
+    <div className={`chain-box${x.loading ? ' stale' : ''}`} aria-busy={x.loading}>
+      {x.error ? <ErrorBanner error={x.error} onRetry={x.reload} /> : null}
       <p className="small">
         Handler of <strong>⚡ {x.data.functionName}</strong> called with {x.data.keyName ? <strong>🔑 {x.data.keyName} ({x.data.groupName})</strong> : <strong>no key</strong>}:{' '}
         <code>ctx.getSecret("{name}")</code> → {x.data.winner ? <strong data-testid="chain-winner">{x.data.winner} scope</strong> : <strong data-testid="chain-winner">undefined</strong>}

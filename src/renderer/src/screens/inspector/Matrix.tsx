@@ -10,6 +10,8 @@ import { SCOPE_LABEL } from '../../components/ScopeBadge';
 interface Props {
   /** The window the server computed for the filters below (see MATRIX_WINDOW). */
   matrix: ResolutionMatrix;
+  /** A newer window is on its way: the shown one is dimmed until it arrives. */
+  loading?: boolean;
   filters: MatrixFilters;
   onFilters: (f: MatrixFilters) => void;
   selected: { functionId: number; keyId: number | null } | null;
@@ -35,7 +37,7 @@ const ROW_HEAD_WIDTH = 220;
  * layout and paint stay small whatever the window holds (4,800 cells took most of the
  * inspector's time to paint). The header row and the function column stay sticky.
  */
-export function Matrix({ matrix: m, filters, onFilters, selected, onPick }: Props): ReactNode {
+export function Matrix({ matrix: m, loading, filters, onFilters, selected, onPick }: Props): ReactNode {
   const scrollRef = useRef<HTMLDivElement>(null);
   // Virtual's functions are not memoizable; this component does not rely on the React Compiler.
   // oxlint-disable-next-line react/incompatible-library
@@ -91,7 +93,7 @@ export function Matrix({ matrix: m, filters, onFilters, selected, onPick }: Prop
       {m.functions.length === 0 ? (
         <p className="state empty">No function matches the filter.</p>
       ) : (
-        <div className="matrix-scroll" ref={scrollRef}>
+        <div className={`matrix-scroll${loading ? ' stale' : ''}`} ref={scrollRef} aria-busy={loading}>
           <table
             className="matrix"
             aria-label={`Resolution matrix for ${m.name}`}
