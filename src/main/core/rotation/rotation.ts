@@ -14,8 +14,8 @@ import { RotationHelper, type AesHelper } from './rotation-helper';
 const BATCH = 1000;
 /** From this many stale values on, a helper thread shares the AES work (below it, starting the thread costs more than it saves). */
 const PARALLEL_FROM = 20_000;
-/** Main's part of each page: less than half, since main also writes the page to SQLite. */
-const MAIN_SHARE = 0.4;
+/** Main's part of each page: about a third, since main also writes each page to SQLite. */
+const MAIN_SHARE = 0.3;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Points where a test can simulate a crash (by throwing, or by killing the process). */
@@ -121,11 +121,13 @@ export function createRotation(opts: {
   }
 
   /**
-   * Step 3 as a generator, inside one transaction: it yields each page of stored values and
-   * is handed back their re-encryptions (null where a value does not decrypt). The driver
-   * decides when each page runs: all at once at start, or between event-loop turns.
+   * Step 3 as a generator, inside one transaction: it yields each page of stored values,
+   * with the page after it (read ahead, so the driver can start on it while this page is
+   * written), and is handed back the page's re-encryptions (null where a value does not
+   * decrypt). The driver decides when each page runs: all at once at start, or between
+   * event-loop turns.
    */
-  function* reencrypt(skipped: RotationResult['skipped']): Generator<string[], number, (string | null)[]> {
+  function* reencrypt(skipped: RotationResult['skipped']): Generator<{ values: string[]; lookahead: string[] }, number, (string | null)[]> {
     db.exec('BEGIN IMMEDIATE');
     let committed = false;
     try {
@@ -135,28 +137,44 @@ export function createRotation(opts: {
         api_keys: db.prepare('UPDATE api_keys SET value_encrypted = ? WHERE id = ?'),
       };
       const current = ring.keyFile.currentVersion;
-      let reencrypted = 0;
-      for (const table of ['secrets', 'api_keys'] as const) {
-        let after = 0;
-        for (;;) {
-          const page = pageStmts[table].all(after, current, BATCH) as { id: number; value: string }[];
-          if (page.length === 0) break;
-          const results = yield page.map((r) => r.value);
-          page.forEach((row, i) => {
-            const next = results[i];
-            if (next) {
-              update[table].run(next, row.id);
-              reencrypted++;
-            } else {
-              // Already unreadable (tampered, or a key long gone): leave it as it is and report it.
-              skipped.push({ table, id: row.id, label: labelOf(table, row.id) });
-            }
-          });
-          after = page[page.length - 1]!.id;
-          progress = { done: progress.done + page.length, total: progress.total };
-          for (const l of progressListeners) l(progress);
-          step('batch-done');
+      const tables = ['secrets', 'api_keys'] as const;
+      let t = 0;
+      let after = 0;
+      // Pages in id order, table after table. Reading a page ahead is safe: its rows come
+      // after the current page's and are still under an old key when the current one is written.
+      const readPage = (): { table: (typeof tables)[number]; rows: { id: number; value: string }[] } | null => {
+        while (t < tables.length) {
+          const table = tables[t]!;
+          const rows = pageStmts[table].all(after, current, BATCH) as { id: number; value: string }[];
+          if (rows.length > 0) {
+            after = rows[rows.length - 1]!.id;
+            return { table, rows };
+          }
+          t++;
+          after = 0;
         }
+        return null;
+      };
+      let reencrypted = 0;
+      let page = readPage();
+      while (page) {
+        const next = readPage();
+        const results = yield { values: page.rows.map((r) => r.value), lookahead: next ? next.rows.map((r) => r.value) : [] };
+        const { table, rows } = page;
+        rows.forEach((row, i) => {
+          const value = results[i];
+          if (value) {
+            update[table].run(value, row.id);
+            reencrypted++;
+          } else {
+            // Already unreadable (tampered, or a key long gone): leave it as it is and report it.
+            skipped.push({ table, id: row.id, label: labelOf(table, row.id) });
+          }
+        });
+        progress = { done: progress.done + rows.length, total: progress.total };
+        for (const l of progressListeners) l(progress);
+        step('batch-done');
+        page = next;
       }
       step('before-commit');
       db.exec('COMMIT');
@@ -212,28 +230,36 @@ export function createRotation(opts: {
       const skipped: RotationResult['skipped'] = [];
       const gen = reencrypt(skipped);
       let r = gen.next();
-      // Large rotations share the AES work with a helper thread: main re-encrypts part of
-      // each page (it also does the SQLite writes) while the helper does the rest. Each
-      // page's wait yields to the event loop, so reads are answered throughout.
-      let warned = false;
+      // Large rotations share the AES work with a helper thread: it re-encrypts part of each
+      // page, and starts on the next page while main writes this one; main does the rest of
+      // each page. Each page's wait yields to the event loop, so reads are answered throughout.
       const helper = progress.total >= (opts.parallelFrom ?? PARALLEL_FROM) ? (opts.helper ?? ((k) => new RotationHelper(k)))(ring.keyFile) : null;
+      const cutOf = (values: string[]) => Math.floor(values.length * MAIN_SHARE);
+      const startHelper = (values: string[]): Promise<(string | null)[] | Error> =>
+        helper!.run(values.slice(cutOf(values))).then(
+          (results) => results,
+          (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+        );
+      let warned = false;
       try {
+        let theirs = !r.done && helper?.usable ? startHelper(r.value.values) : null;
         while (!r.done) {
-          const values = r.value;
-          if (!helper?.usable) {
-            await yieldToEventLoop();
-            r = gen.next(reencryptHere(values));
-            continue;
-          }
-          const cut = Math.floor(values.length * MAIN_SHARE);
-          const theirs = helper.run(values.slice(cut));
+          const { values, lookahead } = r.value;
+          const cut = theirs ? cutOf(values) : values.length;
           const mine = reencryptHere(values.slice(0, cut));
-          const rest = await theirs.catch((e: unknown) => {
-            // Slower, not wrong: say so once and finish on this thread.
-            if (!warned) console.warn(`[rotation] the helper thread failed (${(e as Error).message}); re-encrypting on the main thread`);
-            warned = true;
-            return reencryptHere(values.slice(cut));
-          });
+          let rest: (string | null)[] = [];
+          if (theirs) {
+            const got = await theirs;
+            if (got instanceof Error) {
+              // Slower, not wrong: say so once and finish on this thread.
+              if (!warned) console.warn(`[rotation] the helper thread failed (${got.message}); re-encrypting on the main thread`);
+              warned = true;
+              rest = reencryptHere(values.slice(cut));
+            } else rest = got;
+          } else {
+            await yieldToEventLoop();
+          }
+          theirs = helper?.usable && lookahead.length > 0 ? startHelper(lookahead) : null;
           r = gen.next([...mine, ...rest]);
         }
       } finally {
@@ -264,7 +290,7 @@ export function createRotation(opts: {
         const skipped: RotationResult['skipped'] = [];
         const gen = reencrypt(skipped);
         let r = gen.next();
-        while (!r.done) r = gen.next(reencryptHere(r.value));
+        while (!r.done) r = gen.next(reencryptHere(r.value.values));
         const finishedAt = endKeyChange();
         return { fromVersion, toVersion: ring.keyFile.currentVersion, reencrypted: r.value, skipped, finishedAt };
       } finally {
