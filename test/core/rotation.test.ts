@@ -191,6 +191,18 @@ describe('key rotation', () => {
     assertAllReadable(t.core, expected, [w.shipKey, w.mfgKey, w.shipKey2]);
   });
 
+  it('when the helper thread cannot start, main does all of the work', async () => {
+    const { t, w, expected } = populated(10, undefined, {
+      rotationParallelFrom: 1,
+      rotationHelper: () => {
+        throw new Error('no threads here');
+      },
+    });
+    const result = await t.core.rotation.rotateNow();
+    expect(result).toMatchObject({ toVersion: 'B', reencrypted: 13, skipped: [] });
+    assertAllReadable(t.core, expected, [w.shipKey, w.mfgKey, w.shipKey2]);
+  });
+
   it('leaves an already-tampered record as it was, reports it, and rotates the rest', async () => {
     const { t, w, expected } = populated(5);
     const victim = [...expected.keys()][2]!;

@@ -233,7 +233,14 @@ export function createRotation(opts: {
       // Large rotations share the AES work with a helper thread: it re-encrypts part of each
       // page, and starts on the next page while main writes this one; main does the rest of
       // each page. Each page's wait yields to the event loop, so reads are answered throughout.
-      const helper = progress.total >= (opts.parallelFrom ?? PARALLEL_FROM) ? (opts.helper ?? ((k) => new RotationHelper(k)))(ring.keyFile) : null;
+      let helper: AesHelper | null = null;
+      if (progress.total >= (opts.parallelFrom ?? PARALLEL_FROM)) {
+        try {
+          helper = (opts.helper ?? ((k) => new RotationHelper(k)))(ring.keyFile);
+        } catch (e) {
+          console.warn(`[rotation] no helper thread (${(e as Error).message}); re-encrypting on the main thread`);
+        }
+      }
       const cutOf = (values: string[]) => Math.floor(values.length * MAIN_SHARE);
       const startHelper = (values: string[]): Promise<(string | null)[] | Error> =>
         helper!.run(values.slice(cutOf(values))).then(
@@ -263,6 +270,8 @@ export function createRotation(opts: {
           r = gen.next([...mine, ...rest]);
         }
       } finally {
+        // Stopped part-way (an error): close the generator so its transaction rolls back now.
+        if (!r.done) gen.return(0);
         await helper?.close();
       }
       const finishedAt = endKeyChange();
