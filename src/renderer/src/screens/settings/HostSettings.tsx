@@ -25,6 +25,15 @@ export function HostSettings(): ReactNode {
         {host.data?.running && host.data.url ? (
           <>
             Running at <code>{host.data.url}</code>
+            {host.data.requestedPort !== settings.data.hostPort ? (
+              <span className="muted">
+                {' '}
+                — started with {host.data.requestedPort === 0 ? 'any free port' : `port ${host.data.requestedPort}`} (a saved change or
+                <code className="nowrap">--host-port</code>); the port below is used from the next start.
+              </span>
+            ) : host.data.requestedPort !== 0 && host.data.port !== host.data.requestedPort ? (
+              <span className="muted"> — port {host.data.requestedPort} was taken, so the next free one is used.</span>
+            ) : null}
           </>
         ) : (
           <span className="bad">Not running{host.data?.error ? `: ${host.data.error}` : ''}</span>
