@@ -44,6 +44,16 @@ function assertAllReadable(core: Core, expected: Map<number, string>, keys: { id
   }
 }
 
+/** Flips a byte of a secret's stored ciphertext behind the app's back (it stays under key A). */
+function tamperWith(core: Core, secretId: number) {
+  const db = new Database(core.paths.databaseFile);
+  const stored = (db.prepare('SELECT value_encrypted AS v FROM secrets WHERE id = ?').get(secretId) as { v: string }).v;
+  const raw = Buffer.from(stored.slice(1), 'base64');
+  raw[14] = raw[14]! ^ 0xff;
+  db.prepare('UPDATE secrets SET value_encrypted = ? WHERE id = ?').run(`A${raw.toString('base64')}`, secretId);
+  db.close();
+}
+
 function keyFileJson(core: Core) {
   return JSON.parse(readFileSync(core.paths.keyFile, 'utf8'));
 }
@@ -158,12 +168,7 @@ describe('key rotation', () => {
     };
     const { t, w, expected } = populated(40, undefined, { rotationParallelFrom: 1, rotationHelper: counting });
     const victim = [...expected.keys()][30]!;
-    const db = new Database(t.core.paths.databaseFile);
-    const stored = (db.prepare('SELECT value_encrypted AS v FROM secrets WHERE id = ?').get(victim) as { v: string }).v;
-    const raw = Buffer.from(stored.slice(1), 'base64');
-    raw[14] = raw[14]! ^ 0xff;
-    db.prepare('UPDATE secrets SET value_encrypted = ? WHERE id = ?').run(`A${raw.toString('base64')}`, victim);
-    db.close();
+    tamperWith(t.core, victim);
     const result = await t.core.rotation.rotateNow();
     expect(result).toMatchObject({ fromVersion: 'A', toVersion: 'B', reencrypted: 39 + 3 });
     expect(answered).toBe(28 + 3); // the helper's 70% of each page: 28 of 40 secrets, 3 of 3 keys
@@ -206,12 +211,7 @@ describe('key rotation', () => {
   it('leaves an already-tampered record as it was, reports it, and rotates the rest', async () => {
     const { t, w, expected } = populated(5);
     const victim = [...expected.keys()][2]!;
-    const db = new Database(t.core.paths.databaseFile);
-    const stored = (db.prepare('SELECT value_encrypted AS v FROM secrets WHERE id = ?').get(victim) as { v: string }).v;
-    const raw = Buffer.from(stored.slice(1), 'base64');
-    raw[14] = raw[14]! ^ 0xff;
-    db.prepare('UPDATE secrets SET value_encrypted = ? WHERE id = ?').run(`A${raw.toString('base64')}`, victim);
-    db.close();
+    tamperWith(t.core, victim);
     expect(() => t.core.secrets.reveal(victim)).toThrow(/authentication failed/);
     const result = await t.core.rotation.rotateNow();
     expect(result.skipped.map((s) => s.id)).toEqual([victim]);
