@@ -48,6 +48,8 @@ export const test = base.extend<{ appPage: Page }, WorkerFixtures>({
   appPage: async ({ appMode, electronApp, page }, use) => {
     if (appMode === 'electron') {
       const win = await electronApp!.firstWindow();
+      // Specs seed data through window.crude before they open a screen: wait for the preload.
+      await win.waitForFunction(() => 'crude' in window);
       useTarget({ mode: 'electron', page: win });
       await use(win);
       return;
