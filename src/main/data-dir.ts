@@ -1,5 +1,6 @@
 // Where an installation keeps its data. Pure, so browser mode (no Electron) and tests
 // compute exactly the folder Electron's app.getPath('userData') would give.
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
 /** Electron names the userData folder after package.json's `name` (no productName is set). */
@@ -36,4 +37,15 @@ export function resolveDataDir({ flag, env, userDataDir, cwd = process.cwd() }: 
   if (flag) return resolve(cwd, flag);
   if (env.CRUDE_DATA_DIR) return resolve(cwd, env.CRUDE_DATA_DIR);
   return resolve(userDataDir());
+}
+
+/**
+ * Chromium's profile folder for this instance. One instance runs per data directory: the
+ * default data directory uses Electron's own folder; any other one (`--data-dir`,
+ * CRUDE_DATA_DIR) gets a folder of its own below it, so its single-instance lock does not
+ * collide with another installation's (or the e2e suite's).
+ */
+export function instanceProfileDir(defaultUserData: string, dataDir: string, chosen: boolean): string {
+  if (!chosen) return defaultUserData;
+  return join(defaultUserData, 'instances', createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16));
 }

@@ -1,13 +1,12 @@
 // The Electron shell: single instance, data directory, core + host + scheduler (services.ts),
 // the IPC transport, one secure window, the menu, and cleanup on quit. Everything else lives
 // in plain-Node modules so browser mode and tests share it.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { CliError, parseCliArgs } from './cli-args';
-import { resolveDataDir } from './data-dir';
+import { instanceProfileDir, resolveDataDir } from './data-dir';
 import { isCoreError } from './core/errors';
 import { forwardEvents, registerIpc } from './api/ipc-transport';
 import { startServices, type Services } from './services';
@@ -198,11 +197,9 @@ async function main(): Promise<void> {
   }
   const defaultUserData = app.getPath('userData');
   dataDir = resolveDataDir({ flag: args.dataDir, env: process.env, userDataDir: () => defaultUserData });
-  // One instance per data directory: the lock lives in Chromium's profile folder, so another
-  // data directory (a second installation, the e2e suite) gets a profile of its own.
-  if (args.dataDir || process.env.CRUDE_DATA_DIR) {
-    app.setPath('userData', join(defaultUserData, 'instances', createHash('sha256').update(dataDir).digest('hex').slice(0, 16)));
-  }
+  // One instance per data directory (the lock lives in Chromium's profile folder).
+  const profile = instanceProfileDir(defaultUserData, dataDir, Boolean(args.dataDir || process.env.CRUDE_DATA_DIR));
+  if (profile !== defaultUserData) app.setPath('userData', profile);
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join, resolve } from 'node:path';
 import { CliError, parseCliArgs } from '../../src/main/cli-args';
-import { APP_FOLDER_NAME, defaultUserDataDir, resolveDataDir } from '../../src/main/data-dir';
+import { APP_FOLDER_NAME, defaultUserDataDir, instanceProfileDir, resolveDataDir } from '../../src/main/data-dir';
 
 describe('cli args', () => {
   it('reads --data-dir, --port and --host-port in both spellings, ignoring Electron switches', () => {
@@ -34,5 +34,14 @@ describe('data dir', () => {
       join('/Users/u/Library/Application Support', APP_FOLDER_NAME),
     );
     expect(defaultUserDataDir({ platform: 'win32', env: { APPDATA: 'C:\\AppData' }, homedir: 'C:\\u' })).toContain(APP_FOLDER_NAME);
+  });
+  it('one Chromium profile (and single-instance lock) per chosen data directory', () => {
+    const base = userDataDir();
+    expect(instanceProfileDir(base, base, false)).toBe(base);
+    const a = instanceProfileDir(base, '/data/a', true);
+    const b = instanceProfileDir(base, '/data/b', true);
+    expect(a.startsWith(join(base, 'instances'))).toBe(true);
+    expect(a).not.toBe(b);
+    expect(instanceProfileDir(base, '/data/a/../a', true)).toBe(a); // the same folder, spelled differently
   });
 });
