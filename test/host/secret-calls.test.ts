@@ -44,4 +44,23 @@ describe('secret calls belong to their request', () => {
     expect(entry.requestId).toBe(res.headers.get('x-request-id'));
     expect(entry.trace).toEqual([{ call: 'getSecret', name: 'WHO', requestedScope: 'key', answeredBy: 'key' }]);
   });
+
+  it('answers arrive through the worker\'s secret channel and leave nothing in it for a later request', async () => {
+    const w = await hostWorld({ workersPerFunction: 1 });
+    w.core.secrets.create({ name: 'LEFT', value: 'CANARY-left-behind', scope: 'global' });
+    // The handler looks at the raw channel after its call, as hostile code on the same worker could.
+    w.fn(
+      'peek',
+      `import { workerData } from 'node:worker_threads';
+      export default async (c, ctx) => {
+        const value = await ctx.getSecret('LEFT');
+        const body = new Uint8Array(workerData.secretChannel, 8);
+        return c.json({ value, leftover: body.some((b) => b !== 0) });
+      }`,
+    );
+    for (let i = 0; i < 2; i++) {
+      const res = await w.get('/peek');
+      expect(await res.json()).toEqual({ value: 'CANARY-left-behind', leftover: false });
+    }
+  });
 });

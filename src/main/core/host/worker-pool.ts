@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { ConsoleLevel } from '../../../shared/types';
 import { workerScript } from '../workers/worker-script';
 import type { HandlerCtxData, MainToWorker, SerializedRequest, WorkerData, WorkerToMain } from './worker/protocol';
+import { answer, createSecretChannel, type SecretReply } from './worker/secret-channel';
 
 export type RunOutcome =
   | { kind: 'response'; status: number; headers: [string, string][]; body: ArrayBuffer }
@@ -28,6 +29,7 @@ function handlerWorkerScript(): string {
 /** One warm worker thread running one version of one function's handler. */
 class HandlerWorker {
   readonly worker: Worker;
+  private readonly channel = createSecretChannel();
   private readonly loaded: Promise<{ ok: true } | { ok: false; message: string; stack?: string }>;
   dead = false;
   private onExit: ((why: string) => void) | null = null;
@@ -36,7 +38,7 @@ class HandlerWorker {
 
   constructor(data: WorkerData, memoryMb: number) {
     this.worker = new Worker(handlerWorkerScript(), {
-      workerData: data,
+      workerData: { ...data, secretChannel: this.channel } satisfies WorkerData,
       env: {}, // the app's environment is not the handler's business
       execArgv: [],
       stdout: true,
@@ -57,7 +59,7 @@ class HandlerWorker {
     });
     this.worker.on('message', (m: WorkerToMain) => {
       if (this.onMessage) this.onMessage(m);
-      else if (m.type === 'secret') this.refuseSecret(m.callId);
+      else if (m.type === 'secret') this.refuseSecret();
     });
     this.worker.on('error', (e: Error & { code?: string }) => {
       this.dead = true;
@@ -74,14 +76,12 @@ class HandlerWorker {
   }
 
   /** Answers a secret call whose request is over: an error, never another request's context. */
-  private refuseSecret(callId: number) {
-    const reply: MainToWorker = {
-      type: 'secret-result',
-      callId,
+  private refuseSecret() {
+    if (this.dead) return;
+    answer(this.channel, {
       ok: false,
       message: 'The request this ctx belongs to has already been answered; its secrets are given only while it runs.',
-    };
-    if (!this.dead) this.worker.postMessage(reply);
+    });
   }
 
   async run(request: SerializedRequest, ctx: HandlerCtxData, hooks: RunHooks, timeoutMs: number): Promise<RunOutcome> {
@@ -135,16 +135,16 @@ class HandlerWorker {
           case 'secret': {
             // A ctx kept from an earlier request on this warm worker asks for its own request, which is over.
             if (m.requestId !== ctx.requestId) {
-              this.refuseSecret(m.callId);
+              this.refuseSecret();
               break;
             }
-            let reply: MainToWorker;
+            let reply: SecretReply;
             try {
-              reply = { type: 'secret-result', callId: m.callId, ok: true, value: hooks.onSecret(m.call, m.name, m.scope) };
+              reply = { ok: true, value: hooks.onSecret(m.call, m.name, m.scope) };
             } catch (e) {
-              reply = { type: 'secret-result', callId: m.callId, ok: false, message: (e as Error).message };
+              reply = { ok: false, message: (e as Error).message };
             }
-            this.worker.postMessage(reply);
+            answer(this.channel, reply);
             break;
           }
           case 'response':

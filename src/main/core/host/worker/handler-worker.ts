@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import type { ConsoleLevel } from '../../../../shared/types';
 import type { HandlerCtxData, MainToWorker, WorkerData, WorkerToMain } from './protocol';
 import { readCapped } from '../read-capped';
+import { awaitAnswer, expectAnswer } from './secret-channel';
 
 const data = workerData as WorkerData;
 const port = parentPort!;
@@ -17,14 +18,21 @@ for (const level of ['log', 'info', 'warn', 'error', 'debug'] as ConsoleLevel[])
 }
 
 let callSeq = 0;
-const pendingSecrets = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+/** Main answers within milliseconds; this only bounds a wait on a host that is shutting down. */
+const ANSWER_WAIT_MS = 60_000;
 
+/**
+ * Asks main by name over the message port and blocks this worker (which serves one request
+ * at a time) until main writes the answer into the secret channel: no message back, no
+ * trip through this thread's event loop.
+ */
 function askMain(requestId: string, call: 'getSecret' | 'getCompleteSecret', name: unknown, scope?: unknown): Promise<unknown> {
-  const callId = ++callSeq;
-  return new Promise((resolve, reject) => {
-    pendingSecrets.set(callId, { resolve, reject });
-    post({ type: 'secret', callId, requestId, call, name, scope });
-  });
+  const channel = data.secretChannel!;
+  expectAnswer(channel);
+  post({ type: 'secret', callId: ++callSeq, requestId, call, name, scope });
+  const reply = awaitAnswer(channel, ANSWER_WAIT_MS);
+  if (!reply) return Promise.reject(new Error('The function host did not answer ctx.getSecret in time.'));
+  return reply.ok ? Promise.resolve(reply.value) : Promise.reject(new Error(reply.message));
 }
 
 type Handler = (c: unknown, ctx: unknown) => unknown;
@@ -90,13 +98,6 @@ process.on('unhandledRejection', (reason) => {
 
 port.on('message', (msg: MainToWorker) => {
   if (msg.type === 'run') void run(msg);
-  else if (msg.type === 'secret-result') {
-    const p = pendingSecrets.get(msg.callId);
-    pendingSecrets.delete(msg.callId);
-    if (!p) return;
-    if (msg.ok) p.resolve(msg.value);
-    else p.reject(new Error(msg.message));
-  }
 });
 
 // Load the handler once per worker (workers are per code version).

@@ -1,5 +1,5 @@
 // Messages between the function host (main) and a handler worker. Secret values travel
-// only in `secret-result`, and only for the name the handler asked for.
+// only through the secret channel (secret-channel.ts), and only for the name the handler asked for.
 import type { ConsoleLevel, Scope } from '../../../../shared/types';
 
 export interface WorkerData {
@@ -10,6 +10,8 @@ export interface WorkerData {
   /** Where `require` inside the handler resolves from (code/). */
   codeDir: string;
   maxResponseBytes: number;
+  /** Where main writes each answer to ctx.getSecret (see secret-channel.ts); one per worker. */
+  secretChannel?: SharedArrayBuffer;
 }
 
 export interface SerializedRequest {
@@ -28,10 +30,7 @@ export interface HandlerCtxData {
   requestId: string;
 }
 
-export type MainToWorker =
-  | { type: 'run'; request: SerializedRequest; ctx: HandlerCtxData }
-  | { type: 'secret-result'; callId: number; ok: true; value: unknown }
-  | { type: 'secret-result'; callId: number; ok: false; message: string };
+export type MainToWorker = { type: 'run'; request: SerializedRequest; ctx: HandlerCtxData };
 
 export type WorkerToMain =
   | { type: 'ready' }
