@@ -3,6 +3,7 @@
 // database and lives only while one rotation runs. See rotation-helper.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { VersionedCipher } from '../crypto/cipher';
+import { reencryptAll } from './reencrypt';
 import type { HelperData, HelperRequest, HelperResponse } from './rotation-helper';
 
 const data = workerData as HelperData;
@@ -10,12 +11,5 @@ const toKey = (k: { version: string; key: Uint8Array }) => ({ version: k.version
 const cipher = new VersionedCipher(toKey(data.current), data.others.map(toKey));
 
 parentPort!.on('message', (m: HelperRequest) => {
-  const results = m.values.map((v) => {
-    try {
-      return cipher.encrypt(cipher.decrypt(v, 'value'));
-    } catch {
-      return null; // unreadable: main leaves it as it is and reports it
-    }
-  });
-  parentPort!.postMessage({ id: m.id, results } satisfies HelperResponse);
+  parentPort!.postMessage({ id: m.id, results: reencryptAll(cipher, m.values) } satisfies HelperResponse);
 });

@@ -9,6 +9,7 @@ import type { Db } from '../store/database';
 import type { WriteGate } from '../store/write-gate';
 import { keyRecordLabel } from '../keys/keys';
 import { secretRecordLabel } from '../secrets/scope-records';
+import { reencryptAll } from './reencrypt';
 import { RotationHelper, type AesHelper } from './rotation-helper';
 
 const BATCH = 1000;
@@ -186,15 +187,9 @@ export function createRotation(opts: {
     }
   }
 
-  /** In-thread re-encryption of one page, for the synchronous finish at start. */
+  /** A page re-encrypted on this thread, with the ring's cipher of the moment (rotation swaps it in place). */
   function reencryptHere(values: string[]): (string | null)[] {
-    return values.map((v) => {
-      try {
-        return ring.cipher.encrypt(ring.cipher.decrypt(v, 'value'));
-      } catch {
-        return null;
-      }
-    });
+    return reencryptAll(ring.cipher, values);
   }
 
   /** Step 4: forget the phased-out key once nothing needs it. */
