@@ -62,6 +62,8 @@ async function inspectorFor(page: Page, ids: Ids, keyName: string) {
   const winner = (await page.getByTestId('chain-winner').textContent())!.replace(' scope', '').trim();
   const winRow = page.locator('.chain-link.wins');
   await winRow.getByRole('button', { name: /^Reveal/ }).click();
+  // Revealing fetches the value: wait until the mask is gone before reading it.
+  await expect(winRow.locator('code.value')).not.toContainText('•');
   const value = (await winRow.locator('code.value').textContent())!.trim();
   const cell = await matrixCell(page, ids.fn.name, keyName);
   const matrixWinner = await cell.getAttribute('data-winner');
