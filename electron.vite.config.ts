@@ -1,6 +1,29 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+
+/**
+ * The entry loads the app chunk with import() so that the first request to main starts
+ * before the app is evaluated (src/renderer/src/main.tsx). This makes the browser fetch
+ * and compile that chunk alongside the entry instead of after it.
+ */
+function preloadAppChunk(): Plugin {
+  return {
+    name: 'crude:preload-app-chunk',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const chunk = Object.values(ctx.bundle ?? {}).find(
+          (c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/shell/mount.tsx'),
+        );
+        if (!chunk) throw new Error('preloadAppChunk: the app chunk (shell/mount.tsx) is missing from the build');
+        return [{ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: '', href: `./${chunk.fileName}` }, injectTo: 'head' }];
+      },
+    },
+  };
+}
 
 // Three builds from one config:
 //  - main: the Electron shell (index), browser mode (serve) and the handler worker,
@@ -24,6 +47,8 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      // A sandboxed preload can require only 'electron': bundle anything it imports.
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
@@ -32,7 +57,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react()],
+    plugins: [react(), preloadAppChunk()],
     build: {
       outDir: 'out/renderer',
       // electron-vite leaves the renderer unminified; parsing 2 MB of JS was a third of the

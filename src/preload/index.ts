@@ -1,12 +1,16 @@
-// Preload (sandboxed, CommonJS): exposes `window.crude`, the typed client built from the
-// contract, over one IPC channel. Raw ipcRenderer is never exposed.
+// Preload (sandboxed, CommonJS): exposes `window.crudeBridge`, the contract's two calls
+// over one IPC channel (call an operation, listen to an event); the renderer builds the
+// typed client `window.crude` on it, as it does over HTTP in browser mode. Raw
+// ipcRenderer is never exposed. A sandboxed preload can require only 'electron', so this
+// file imports no package (test/electron/preload.test.ts checks the build).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { buildClient, type EventName, type RpcResponse } from '../shared/contract';
+import type { CrudeBridge } from '../shared/client';
+import type { EventName, OperationName, RpcResponse } from '../shared/contract';
 
 const INVOKE_CHANNEL = 'crude:invoke';
 const EVENT_CHANNEL = 'crude:event';
 
-async function invoke(operation: string, input: unknown): Promise<unknown> {
+async function call(operation: OperationName, input: unknown): Promise<unknown> {
   const res = (await ipcRenderer.invoke(INVOKE_CHANNEL, operation, input)) as RpcResponse<unknown>;
   if (res.ok) return res.data;
   // contextBridge copies only an Error's message, so a plain object carries code and field;
@@ -27,4 +31,5 @@ function subscribe(event: EventName, listener: (payload: unknown) => void): () =
   };
 }
 
-contextBridge.exposeInMainWorld('crude', buildClient(invoke, subscribe));
+const bridge: CrudeBridge = { call: (operation, input) => call(operation, input ?? {}), on: subscribe };
+contextBridge.exposeInMainWorld('crudeBridge', bridge);

@@ -338,29 +338,6 @@ export type CrudeClient = {
 /** The shape every transport answers with. */
 export type RpcResponse<T> = { ok: true; data: T } | { ok: false; error: import('./types').AppErrorShape };
 
-/** Builds the nested client from one `invoke` function; used by preload and the browser client. */
-export function buildClient(
-  invoke: (operation: OperationName, input: unknown) => Promise<unknown>,
-  subscribe: (event: EventName, listener: (payload: unknown) => void) => () => void,
-): CrudeClient {
-  const client: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
-  for (const name of operationNames) {
-    const [ns, m] = name.split('.') as [string, string];
-    (client[ns] ??= {})[m] = (input: unknown) => invoke(name, input ?? {});
-  }
-  return Object.assign(client, {
-    on: (event: EventName, listener: (payload: unknown) => void) => subscribe(event, listener),
-  }) as unknown as CrudeClient;
-}
-
-/** Thrown by clients when the transport answers `{ ok: false }`. */
-export class RpcError extends Error {
-  constructor(
-    readonly code: import('./types').ErrorCode,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'RpcError';
-  }
-}
+// The runtime half of the client lives in client.ts, which needs no schema library, so the
+// renderer can call main without evaluating zod (docs/benchmarks.md, ui).
+export { buildClient, RpcError, type CrudeBridge } from './client';

@@ -3,7 +3,8 @@
 //   GET  /events                         → text/event-stream ("event: <name>" / "data: <json>")
 // Both carry `Authorization: Bearer <session token>`; the token is never put in a URL
 // query string (the admin URL carries it in the fragment, which browsers never send).
-import { buildClient, RpcError, type CrudeClient, type EventName, type RpcResponse } from './contract';
+import type { CrudeClient, EventName, RpcResponse } from './contract';
+import { buildClient, RpcError } from './client';
 
 export function createHttpClient(baseUrl: string, token: string, fetchImpl: typeof fetch = fetch): CrudeClient {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };

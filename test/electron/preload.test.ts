@@ -1,5 +1,10 @@
-// The preload against a stand-in for electron's contextBridge and ipcRenderer.
+// The preload against a stand-in for electron's contextBridge and ipcRenderer, the client
+// the renderer builds on it, and the built file as a sandboxed preload would load it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildIfNeeded, root } from '../../scripts/build-if-needed.mjs';
+import { buildClient, type CrudeBridge } from '../../src/shared/client';
 import { operationNames } from '../../src/shared/contract';
 
 const exposed = new Map<string, any>();
@@ -26,33 +31,53 @@ beforeAll(async () => {
   await import('../../src/preload/index');
 });
 
+const bridge = () => exposed.get('crudeBridge') as CrudeBridge;
+/** The client as the renderer builds it (src/renderer/src/api/client.ts). */
+const crude = () => buildClient(bridge().call, bridge().on) as any;
+
 describe('preload', () => {
-  it('exposes only window.crude, a client with every operation', () => {
-    expect([...exposed.keys()]).toEqual(['crude']);
-    const crude = exposed.get('crude');
-    for (const op of operationNames) {
-      const [ns, m] = op.split('.') as [string, string];
-      expect(typeof crude[ns][m], op).toBe('function');
-    }
-    expect(JSON.stringify(Object.keys(crude))).not.toMatch(/ipc|invoke|send/i);
+  it('exposes only window.crudeBridge: call and on, no raw IPC', () => {
+    expect([...exposed.keys()]).toEqual(['crudeBridge']);
+    expect(Object.keys(bridge()).sort()).toEqual(['call', 'on']);
   });
 
-  it('invokes over crude:invoke and unwraps the answer', async () => {
-    const crude = exposed.get('crude');
-    expect(await crude.groups.list()).toEqual({ echoed: 'groups.list' });
+  it('gives the renderer a client with every operation of the contract, over crude:invoke', async () => {
+    for (const op of operationNames) {
+      const [ns, m] = op.split('.') as [string, string];
+      expect(typeof crude()[ns][m], op).toBe('function');
+      await crude()[ns][m]({}).catch(() => {}); // groups.create answers with an error
+      expect(invokes.at(-1), op).toEqual(['crude:invoke', op, {}]);
+    }
+  });
+
+  it('unwraps answers and rejects with the code and field of an error', async () => {
+    expect(await crude().groups.list()).toEqual({ echoed: 'groups.list' });
     expect(invokes.at(-1)).toEqual(['crude:invoke', 'groups.list', {}]);
-    await expect(crude.groups.create({ name: 'x y' })).rejects.toMatchObject({ code: 'VALIDATION', field: 'name', message: 'Bad name.' });
+    await expect(crude().groups.create({ name: 'x y' })).rejects.toMatchObject({ code: 'VALIDATION', field: 'name', message: 'Bad name.' });
+  });
+
+  it('the client is not a thenable (awaiting it does not call an operation)', async () => {
+    const before = invokes.length;
+    const c = crude();
+    expect(await Promise.resolve(c)).toBe(c);
+    expect(invokes.length).toBe(before);
   });
 
   it('delivers only the subscribed event, until unsubscribed', () => {
-    const crude = exposed.get('crude');
     const got: unknown[] = [];
-    const off = crude.on('data.changed', (p: unknown) => got.push(p));
+    const off = crude().on('data.changed', (p: unknown) => got.push(p));
     const fire = (...a: unknown[]) => listeners.get('crude:event')!.forEach((l) => l({}, ...a));
     fire('rotation.progress', { done: 1, total: 2 });
     fire('data.changed', { operation: 'groups.create' });
     off();
     fire('data.changed', { operation: 'groups.update' });
     expect(got).toEqual([{ operation: 'groups.create' }]);
+  });
+
+  it('the built preload requires nothing but electron (a sandboxed preload can load nothing else)', () => {
+    buildIfNeeded();
+    const built = readFileSync(join(root, 'out/preload/index.cjs'), 'utf8');
+    const required = [...built.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+    expect(new Set(required)).toEqual(new Set(['electron']));
   });
 });

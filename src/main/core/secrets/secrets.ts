@@ -42,10 +42,14 @@ function checkComment(comment: string | null | undefined) {
 /** CRUD of secret records at every scope; values are encrypted before they reach SQLite. */
 export function createSecretStore(db: Db, ring: KeyRing, gate: WriteGate) {
   const byId = db.prepare('SELECT * FROM secrets WHERE id = ?');
-  const listStmt = db.prepare(
-    `SELECT id, name, scope, scope_id, comment, value_length, created_at, updated_at, substr(value_encrypted, 1, 1) AS value_encrypted
-     FROM secrets WHERE scope = ? AND scope_id = ? ORDER BY name`,
-  );
+  // Arrays, not objects, and only the key letter of each ciphertext: better-sqlite3 builds
+  // row objects at about twice the cost, which a list of 10,000 secrets feels (benchmarks.md).
+  const listStmt = db
+    .prepare(
+      `SELECT id, name, comment, value_length, created_at, updated_at, substr(value_encrypted, 1, 1)
+       FROM secrets WHERE scope = ? AND scope_id = ? ORDER BY name`,
+    )
+    .raw(true);
 
   function row(id: number): SecretRow {
     const r = byId.get(id) as SecretRow | undefined;
@@ -90,8 +94,10 @@ export function createSecretStore(db: Db, ring: KeyRing, gate: WriteGate) {
     },
     list(scope: Scope, scopeId?: number | null): SecretSummary[] {
       const sid = storedScopeId(scope, scopeId, db);
-      // Only the key letter of each ciphertext: a list of 10,000 need not copy 10,000 ciphertexts.
-      return (listStmt.all(scope, sid) as SecretRow[]).map(summary);
+      type ListRow = [number, string, string | null, number, string, string, string];
+      return (listStmt.all(scope, sid) as ListRow[]).map(([id, name, comment, valueLength, createdAt, updatedAt, keyLetter]) =>
+        summary({ id, name, scope, scope_id: sid, comment, value_length: valueLength, created_at: createdAt, updated_at: updatedAt, value_encrypted: keyLetter }),
+      );
     },
     create(input: { name: string; value: string; scope: Scope; scopeId?: number | null; comment?: string | null }): SecretSummary {
       const name = checkSecretName(input.name);

@@ -1,12 +1,13 @@
-// The one door to main: `window.crude`, installed by preload (Electron) or by
-// `installBrowserClient` (browser mode). Screens import `crude()` from here.
-import { RpcError, type CrudeClient } from '../../../shared/contract';
+// The one door to main: `window.crude`, built here on preload's bridge (Electron) or
+// over HTTP (browser mode). Screens import `crude()` from here.
+import type { CrudeClient } from '../../../shared/contract';
+import { buildClient, RpcError, type CrudeBridge } from '../../../shared/client';
 import { createHttpClient } from '../../../shared/http-client';
 
 export { RpcError };
 export type { CrudeClient };
 
-type CrudeWindow = Window & { crude?: CrudeClient };
+type CrudeWindow = Window & { crude?: CrudeClient; crudeBridge?: CrudeBridge };
 
 const TOKEN_KEY = 'crude.session-token';
 
@@ -24,6 +25,11 @@ export function crude(): CrudeClient {
 export function installClient(): boolean {
   const w = window as CrudeWindow;
   if (w.crude) return true;
+  if (w.crudeBridge) {
+    // Electron: preload's bridge carries the calls over IPC.
+    w.crude = buildClient(w.crudeBridge.call, w.crudeBridge.on);
+    return true;
+  }
   const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
   let token: string | null = null;
   if (match?.[1]) {

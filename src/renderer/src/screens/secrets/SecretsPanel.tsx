@@ -3,6 +3,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import type { SecretSummary } from '../../../../shared/types';
 import { crude } from '../../api/client';
+import { takeGlobalSecrets } from '../../api/first-data';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable, type Column } from '../../components/DataTable';
 import { formatWhen, plural } from '../../components/format';
@@ -23,7 +24,7 @@ type Dialogs = { kind: 'create' } | { kind: 'edit'; secret: SecretSummary } | { 
 
 export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
   const q = useQuery(
-    () => crude().secrets.list({ scope: scope.scope, scopeId: scope.scopeId }),
+    () => (scope.scope === 'global' && takeGlobalSecrets()) || crude().secrets.list({ scope: scope.scope, scopeId: scope.scopeId }),
     [scope.scope, scope.scopeId],
     ['secrets.', 'rotation.'],
   );
