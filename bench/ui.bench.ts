@@ -37,14 +37,50 @@ function serve(dir: string): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
-const painted = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
+// Times are taken in the page (performance.now(), whose origin is the navigation start),
+// not around Playwright's calls: each of those adds its own round trips to the browser.
 
-async function timed(page: Page, act: () => Promise<unknown>, until: string): Promise<number> {
-  const t0 = performance.now();
+/** Installed in the page: resolves with the time of the frame after every one of `selectors` has appeared. */
+function armPainted(selectors: string[]): void {
+  const w = window as unknown as { __painted?: Promise<number> };
+  w.__painted = new Promise((resolve) => {
+    const found = () => {
+      if (!selectors.every((s) => document.querySelector(s))) return false;
+      // The second frame callback runs once the frame showing the element has been produced.
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+      return true;
+    };
+    if (found()) return;
+    const mo = new MutationObserver(() => {
+      if (found()) mo.disconnect();
+    });
+    mo.observe(document, { subtree: true, childList: true });
+  });
+}
+
+/** Installed in the page: remembers when the next event of `type` happened (event time, same origin). */
+function armEvent(type: string): void {
+  const w = window as unknown as { __acted?: Promise<number> };
+  w.__acted = new Promise((resolve) => document.addEventListener(type, (e) => resolve(e.timeStamp), { capture: true, once: true }));
+}
+
+const readPainted = (page: Page) => page.evaluate(() => (window as unknown as { __painted: Promise<number> }).__painted);
+const readActed = (page: Page) => page.evaluate(() => (window as unknown as { __acted: Promise<number> }).__acted);
+
+/** From navigation start to the frame painting the first of each of `selectors`. */
+async function timeNavigation(page: Page, url: string, ...selectors: string[]): Promise<number> {
+  await page.addInitScript(armPainted, selectors);
+  await page.goto(url);
+  return readPainted(page);
+}
+
+/** From the `event` (click, input) `act` causes to the frame painting the first of each of `selectors`. */
+async function timeAction(page: Page, event: string, act: () => Promise<unknown>, ...selectors: string[]): Promise<number> {
+  await page.evaluate(armPainted, selectors);
+  await page.evaluate(armEvent, event);
   await act();
-  await page.locator(until).first().waitFor({ state: 'attached', timeout: 180_000 });
-  await painted(page);
-  return performance.now() - t0;
+  const painted = await readPainted(page);
+  return painted - (await readActed(page));
 }
 
 async function nav(page: Page, label: string) {
@@ -99,27 +135,25 @@ export async function uiBench(runs = Number(process.env.UI_BENCH_RUNS ?? 3)): Pr
     let scroll = { frames: 0, longest: 0, dropped: 0 };
     for (let r = 0; r < runs; r++) {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-      table.push(await timed(page, () => page.goto(url), '[aria-label="Global secrets"] .table-row'));
+      table.push(await timeNavigation(page, url, '[aria-label="Global secrets"] .table-row'));
+      // Scroll once every secret is there (the first page is shown before the rest arrives).
+      await page.getByText(/^10,001 secrets$/).waitFor({ timeout: 180_000 });
       if (r === runs - 1) scroll = await scrollFrames(page);
-      tree.push(await timed(page, () => nav(page, 'Scope tree'), '[role="treeitem"]'));
+      tree.push(await timeAction(page, 'click', () => nav(page, 'Scope tree'), '[role="treeitem"]'));
+      await nav(page, 'Inspector');
+      // Typing a name the picker knows (as choosing it from the suggestions does) inspects it,
+      // once the suggestions have loaded.
+      await page.locator('form.name-picker datalist option').first().waitFor({ state: 'attached' });
       inspector.push(
-        await timed(
-          page,
-          async () => {
-            await nav(page, 'Inspector');
-            await page.getByLabel('Secret name').fill('UI_BENCH');
-            await page.getByRole('button', { name: 'Inspect', exact: true }).click();
-          },
-          'table.matrix tbody tr.matrix-row',
-        ),
+        await timeAction(page, 'input', () => page.getByLabel('Secret name').fill('UI_BENCH'), '[data-testid="chain-winner"]', 'table.matrix tbody tr.matrix-row'),
       );
       await page.close();
     }
     const med = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
     return [
-      { benchmark: 'ui', measure: `navigation → secrets table painted (ms, median of ${runs})`, value: fmt(med(table), 0), baseline: '—', ratio: '—', goal: '≤ 300 ms', met: med(table) <= 300 },
-      { benchmark: 'ui', measure: 'scope tree painted (ms)', value: fmt(med(tree), 0), baseline: '—', ratio: '—', goal: '—', met: null },
-      { benchmark: 'ui', measure: 'inspector with 500 × 1,001 matrix painted (ms)', value: fmt(med(inspector), 0), baseline: '—', ratio: '—', goal: '≤ 300 ms', met: med(inspector) <= 300 },
+      { benchmark: 'ui', measure: `navigation start → secrets table painted (ms, in page, median of ${runs})`, value: fmt(med(table), 0), baseline: '—', ratio: '—', goal: '≤ 300 ms', met: med(table) <= 300 },
+      { benchmark: 'ui', measure: 'click → scope tree painted (ms)', value: fmt(med(tree), 0), baseline: '—', ratio: '—', goal: '—', met: null },
+      { benchmark: 'ui', measure: 'name typed → definitions, chain and 500 × 1,001 matrix painted (ms)', value: fmt(med(inspector), 0), baseline: '—', ratio: '—', goal: '≤ 300 ms', met: med(inspector) <= 300 },
       {
         benchmark: 'ui',
         measure: 'scrolling 10,000 rows for 2 s: frames, longest gap ms, gaps > 50 ms',

@@ -226,7 +226,8 @@ export const contract = {
   ),
   'code.delete': command<{ path: string }>()(z.object({ path: codePath }).strict()),
 
-  'secrets.list': query<SecretSummary[]>()(z.object({ scope, scopeId: id.nullable().optional() }).strict()),
+  // `limit`: only the first secrets by name, so a screen can show its first rows before the rest arrive.
+  'secrets.list': query<SecretSummary[]>()(z.object({ scope, scopeId: id.nullable().optional(), limit: id.optional() }).strict()),
   'secrets.create': command<SecretSummary>()(
     z
       .object({

@@ -67,6 +67,8 @@ describe('round trips', () => {
     expect(s.body.ok).toBe(true);
     const list = await w.rpc('secrets.list', { scope: 'global' });
     expect(JSON.stringify(list.body)).not.toContain('CANARY-rt-1');
+    expect((await w.rpc('secrets.list', { scope: 'global', limit: 1 })).body.data).toHaveLength(1);
+    expect((await w.rpc('secrets.list', { scope: 'global', limit: 0 })).body.error).toMatchObject({ code: 'VALIDATION', field: 'limit' });
     expect((await w.rpc('secrets.reveal', { id: s.body.data.id })).body.data.value).toBe('CANARY-rt-1');
     expect((await w.rpc('secrets.update', { id: s.body.data.id, value: 'CANARY-rt-2' })).body.ok).toBe(true);
     expect((await w.rpc('secrets.reveal', { id: s.body.data.id })).body.data.value).toBe('CANARY-rt-2');

@@ -113,6 +113,18 @@ describe('scope records and values', () => {
     expect(t.core.secrets.reveal(s.id)).toBe('hunter2');
   });
 
+  it('lists by name, and with a limit only the first by name of that scope', () => {
+    const t = fresh();
+    for (const n of ['DELTA', 'ALPHA', 'CHARLIE', 'BRAVO']) t.core.secrets.create({ name: n, value: 'v', scope: 'global' });
+    const g = t.core.groups.create({ name: 'team' });
+    t.core.secrets.create({ name: 'AAA', value: 'v', scope: 'group', scopeId: g.id });
+    const names = (limit?: number) => t.core.secrets.list('global', null, limit).map((s) => s.name);
+    expect(names()).toEqual(['ALPHA', 'BRAVO', 'CHARLIE', 'DELTA']);
+    expect(names(2)).toEqual(['ALPHA', 'BRAVO']);
+    expect(names(10)).toEqual(['ALPHA', 'BRAVO', 'CHARLIE', 'DELTA']);
+    expect(t.core.secrets.list('group', g.id, 1)).toMatchObject([{ name: 'AAA', scope: 'group', scopeId: g.id }]);
+  });
+
   it('updates value and comment, keeping what is not given', () => {
     const t = fresh();
     const s = t.core.secrets.create({ name: 'U', value: 'old', scope: 'global', comment: 'c' });

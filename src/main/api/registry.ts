@@ -63,7 +63,7 @@ export function createHandlers({ core, host, mode }: RegistryDeps): Handlers {
       return { path: i.path };
     },
 
-    'secrets.list': (i) => core.secrets.list(i.scope, i.scopeId),
+    'secrets.list': (i) => core.secrets.list(i.scope, i.scopeId, i.limit),
     'secrets.create': (i) => core.secrets.create(i),
     'secrets.update': (i) => core.secrets.update(i),
     'secrets.delete': (i) => {

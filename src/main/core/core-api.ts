@@ -100,7 +100,8 @@ export interface ResolvedSecret {
 }
 
 export interface SecretService {
-  list(scope: Scope, scopeId?: number | null): SecretSummary[];
+  /** The secrets of one scope by name; with `limit`, only the first of them. */
+  list(scope: Scope, scopeId?: number | null, limit?: number): SecretSummary[];
   create(input: { name: string; value: string; scope: Scope; scopeId?: number | null; comment?: string | null }): SecretSummary;
   update(input: { id: number; name?: string; value?: string; comment?: string | null }): SecretSummary;
   delete(id: number): void;

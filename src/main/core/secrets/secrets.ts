@@ -47,7 +47,7 @@ export function createSecretStore(db: Db, ring: KeyRing, gate: WriteGate) {
   const listStmt = db
     .prepare(
       `SELECT id, name, comment, value_length, created_at, updated_at, substr(value_encrypted, 1, 1)
-       FROM secrets WHERE scope = ? AND scope_id = ? ORDER BY name`,
+       FROM secrets WHERE scope = ? AND scope_id = ? ORDER BY name LIMIT ?`,
     )
     .raw(true);
 
@@ -92,10 +92,11 @@ export function createSecretStore(db: Db, ring: KeyRing, gate: WriteGate) {
     decrypt(r: Pick<SecretRow, 'id' | 'name' | 'scope' | 'scope_id' | 'value_encrypted'>): string {
       return ring.cipher.decrypt(r.value_encrypted, secretRecordLabel(r.id, r.name, r.scope, r.scope_id));
     },
-    list(scope: Scope, scopeId?: number | null): SecretSummary[] {
+    /** The secrets of one scope by name; with `limit`, only the first of them. */
+    list(scope: Scope, scopeId?: number | null, limit?: number): SecretSummary[] {
       const sid = storedScopeId(scope, scopeId, db);
       type ListRow = [number, string, string | null, number, string, string, string];
-      return (listStmt.all(scope, sid) as ListRow[]).map(([id, name, comment, valueLength, createdAt, updatedAt, keyLetter]) =>
+      return (listStmt.all(scope, sid, limit ?? -1) as ListRow[]).map(([id, name, comment, valueLength, createdAt, updatedAt, keyLetter]) =>
         summary({ id, name, scope, scope_id: sid, comment, value_length: valueLength, created_at: createdAt, updated_at: updatedAt, value_encrypted: keyLetter }),
       );
     },

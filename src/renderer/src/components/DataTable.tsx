@@ -73,6 +73,9 @@ export function DataTable<T extends RowData>(props: Props<T>): ReactNode {
     estimateSize: () => rowHeight,
     getItemKey: (i) => rows[i]?.id ?? i,
     overscan: 8,
+    // Rows are rendered in the first pass, before the scroll element exists to be measured
+    // (the window's height is an upper bound; the measurement trims the extra rows).
+    initialRect: { width: 0, height: window.innerHeight },
   });
 
   return (

@@ -1,6 +1,6 @@
 // The secrets of one scope: table with filter and sort, masked values, create/edit/delete.
 // Used for global secrets, a function's 🔐, a group's or key's 🔐 and the scope tree.
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import type { SecretSummary } from '../../../../shared/types';
 import { crude } from '../../api/client';
 import { takeGlobalSecrets } from '../../api/first-data';
@@ -10,6 +10,7 @@ import { formatWhen, plural } from '../../components/format';
 import { MaskedValue } from '../../components/MaskedValue';
 import { EmptyState, ErrorBanner, Loading } from '../../components/States';
 import { useQuery } from '../../hooks/useQuery';
+import { useAfterPaint, useResolved } from '../../hooks/useResolved';
 import { SecretForm } from './SecretForm';
 import { scopeExplanation, scopeTitle, type ScopeRef } from './scopeText';
 
@@ -23,14 +24,27 @@ interface Props {
 type Dialogs = { kind: 'create' } | { kind: 'edit'; secret: SecretSummary } | { kind: 'delete'; secret: SecretSummary } | null;
 
 export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
+  // The screen the app opens on finds its data already asked for (api/first-data.ts): it
+  // shows the first page as soon as it arrives, then every secret.
+  const [early] = useState(() => (scope.scope === 'global' ? takeGlobalSecrets() : undefined));
+  const earlyAll = useRef(early?.all);
   const q = useQuery(
-    () => (scope.scope === 'global' && takeGlobalSecrets()) || crude().secrets.list({ scope: scope.scope, scopeId: scope.scopeId }),
+    () => {
+      const all = earlyAll.current;
+      earlyAll.current = undefined;
+      return all ?? crude().secrets.list({ scope: scope.scope, scopeId: scope.scopeId });
+    },
     [scope.scope, scope.scopeId],
     ['secrets.', 'rotation.'],
   );
+  const firstPage = useResolved(early?.firstPage, early?.firstPageRows);
+  const firstPageShown = useAfterPaint(firstPage !== undefined);
   const [filter, setFilter] = useState('');
   const [dialog, setDialog] = useState<Dialogs>(null);
-  const secrets = q.data;
+  // Every secret replaces the first page only after that page was painted, even when both
+  // have arrived: rendering 10,000 rows must not delay the first rows on screen.
+  const secrets = firstPage && !firstPageShown ? firstPage : (q.data ?? firstPage);
+  const partial = secrets !== undefined && secrets !== q.data;
   const taken = useMemo(() => new Set((secrets ?? []).map((s) => s.name)), [secrets]);
   const columns = useMemo(() => secretColumns(setDialog), []);
   const title = scopeTitle(scope);
@@ -67,7 +81,7 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
     );
 
   return (
-    <section className="panel" aria-label={title}>
+    <section className="panel" aria-label={title} aria-busy={partial || undefined}>
       <div className="toolbar">
         {compact ? null : <h2>{title}</h2>}
         {secrets && secrets.length > 0 ? (
@@ -81,7 +95,7 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
           />
         ) : null}
         <span className="grow" />
-        {secrets ? <span className="muted">{plural(secrets.length, 'secret')}</span> : null}
+        {partial ? <span className="muted">loading all secrets…</span> : secrets ? <span className="muted">{plural(secrets.length, 'secret')}</span> : null}
         <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>
           + New secret
         </button>
