@@ -118,7 +118,7 @@ function scrollFrames(page: Page) {
  * navigation to the painted secrets table, scope tree and inspector with its matrix, and
  * frames while scrolling. Absolute times (no same-run baseline exists for a UI).
  */
-export async function uiBench(runs = Number(process.env.UI_BENCH_RUNS ?? 3)): Promise<Row[]> {
+export async function uiBench(runs = Number(process.env.UI_BENCH_RUNS ?? 5)): Promise<Row[]> {
   const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].find((p) => p && existsSync(p));
   if (!executablePath) {
     return [{ benchmark: 'ui', measure: 'skipped: no Chromium (apt-get install -y chromium)', value: '—', baseline: '—', ratio: '—', goal: '—', met: null }];

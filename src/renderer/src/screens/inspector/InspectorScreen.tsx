@@ -1,6 +1,6 @@
 // Complete-secret inspector: one name → its definitions side by side, the override chain
 // for a chosen context, what getCompleteSecret returns, and the resolution matrix.
-import { useState, type ReactNode } from 'react';
+import { useDeferredValue, useState, type ReactNode } from 'react';
 import { crude } from '../../api/client';
 import { KeyPicker } from '../../components/KeyPicker';
 import { NamePicker } from '../../components/NamePicker';
@@ -52,7 +52,13 @@ function InspectName({ name, initialFunctionId, initialKeyId }: { name: string; 
   const keys = useQuery(() => crude().keys.list({}), [], ['keys.', 'groups.']);
   const [pickedFunctionId, setFunctionId] = useState<number | null>(initialFunctionId ?? null);
   const [keyId, setKeyId] = useState<number | null>(initialKeyId ?? null);
-  const functionId = pickedFunctionId ?? fns.data?.[0]?.id ?? null;
+  // The chain starts with the first function by name. The matrix (unfiltered when a name is
+  // first inspected) lists functions in that order too and usually arrives before the
+  // 500-entry picker list, so the chain need not wait for it.
+  const functionId = pickedFunctionId ?? fns.data?.[0]?.id ?? matrix.data?.functions[0]?.id ?? null;
+  // Rendering hundreds of picker options is deferred: the chain and matrix paint first.
+  const functionOptions = useDeferredValue(fns.data);
+  const keyOptions = useDeferredValue(keys.data);
 
   if (inspection.error && !inspection.data) return <ErrorBanner error={inspection.error} onRetry={inspection.reload} />;
   if (!inspection.data) return <Loading what={`definitions of ${name}`} />;
@@ -73,7 +79,7 @@ function InspectName({ name, initialFunctionId, initialKeyId }: { name: string; 
         <label>
           Function{' '}
           <select value={functionId ?? ''} onChange={(e) => setFunctionId(e.target.value ? Number(e.target.value) : null)} aria-label="Context function">
-            {(fns.data ?? []).map((f) => (
+            {(functionOptions ?? []).map((f) => (
               <option key={f.id} value={f.id}>
                 {f.name}
               </option>
@@ -81,7 +87,7 @@ function InspectName({ name, initialFunctionId, initialKeyId }: { name: string; 
           </select>
         </label>
         <label>
-          API key <KeyPicker keys={keys.data ?? []} value={keyId} onChange={setKeyId} noneLabel="No key (public call)" />
+          API key <KeyPicker keys={keyOptions ?? []} value={keyId} onChange={setKeyId} noneLabel="No key (public call)" />
         </label>
       </div>
       {functionId !== null ? <ChainFor name={name} functionId={functionId} keyId={keyId} /> : <p className="muted">Create a function to see a chain.</p>}
