@@ -115,6 +115,30 @@ test('10,000 global secrets: rows are virtualized, sorting and filtering work', 
   await shot(page, 'scale-13-10k-filtered');
 });
 
+test('the global secrets table shows the first page at once and says so until every secret is there', async ({ appPage: page, appMode }) => {
+  test.skip(appMode === 'electron', 'holding back one answer needs the HTTP transport (page.route)');
+  const have = await rpc<{ name: string }[]>('secrets.list', { scope: 'global', limit: 61 });
+  for (let i = have.length; i < 61; i++) await rpc('secrets.create', { name: uniq('PAGE'), value: 'v', scope: 'global' });
+  const [first] = await rpc<{ name: string }[]>('secrets.list', { scope: 'global', limit: 1 });
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  // Hold back the full list (the request without a limit) until the first page is checked.
+  await page.route('**/rpc/secrets.list', async (route) => {
+    if (!(route.request().postData() ?? '').includes('"limit"')) await released;
+    await route.continue();
+  });
+  await openApp(page);
+  const panel = page.getByRole('region', { name: 'Global secrets' });
+  await expect(panel.getByText('loading all secrets…')).toBeVisible();
+  await expect(panel).toHaveAttribute('aria-busy', 'true');
+  await expect(page.getByRole('table', { name: 'Global secrets' }).getByRole('row').nth(1)).toContainText(first!.name);
+  await shot(page, 'scale-14-first-page');
+  release();
+  await expect(panel.getByText(/^\d{1,3}(,\d{3})* secrets$/)).toBeVisible();
+  await expect(panel).not.toHaveAttribute('aria-busy', 'true');
+  await page.unroute('**/rpc/secrets.list');
+});
+
 test('a large matrix shows a window of 60 functions × 80 keys and the filters ask the server for others', async ({ appPage: page }) => {
   test.setTimeout(240_000);
   const tag = uniq('mx').toLowerCase();

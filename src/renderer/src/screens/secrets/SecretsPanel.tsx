@@ -95,7 +95,11 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
           />
         ) : null}
         <span className="grow" />
-        {partial ? <span className="muted">loading all secrets…</span> : secrets ? <span className="muted">{plural(secrets.length, 'secret')}</span> : null}
+        {secrets ? (
+          <span className="muted">
+            {!partial ? plural(secrets.length, 'secret') : q.error ? `first ${plural(secrets.length, 'secret')} shown` : 'loading all secrets…'}
+          </span>
+        ) : null}
         <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>
           + New secret
         </button>
