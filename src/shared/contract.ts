@@ -339,6 +339,5 @@ export type CrudeClient = {
 /** The shape every transport answers with. */
 export type RpcResponse<T> = { ok: true; data: T } | { ok: false; error: import('./types').AppErrorShape };
 
-// The runtime half of the client lives in client.ts, which needs no schema library, so the
-// renderer can call main without evaluating zod (docs/benchmarks.md, ui).
-export { buildClient, RpcError, type CrudeBridge } from './client';
+// The client built on this contract (window.crude) and RpcError live in client.ts, which
+// imports only types from here, so the renderer and preload never evaluate zod.
