@@ -2,6 +2,18 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { buildHandlerRuntime } from './scripts/handler-runtime.mjs';
+
+/** The Deno handler runtime, bundled with Hono, beside main's entries (Deno cannot resolve npm packages from out/). */
+function handlerRuntime(): Plugin {
+  return {
+    name: 'crude:handler-runtime',
+    apply: 'build',
+    async closeBundle() {
+      await buildHandlerRuntime(__dirname, resolve(__dirname, 'out/main/handler-runtime.js'));
+    },
+  };
+}
 
 /**
  * The entry loads the app chunk with import() so that the first request to main starts
@@ -26,19 +38,20 @@ function preloadAppChunk(): Plugin {
 }
 
 // Three builds from one config:
-//  - main: the Electron shell (index), browser mode (serve) and the handler worker,
-//    all on plain Node except index; dependencies stay external (native better-sqlite3).
+//  - main: the Electron shell (index), browser mode (serve) and the rotation worker, all
+//    on plain Node except index; dependencies stay external (native better-sqlite3). The
+//    Deno handler runtime is bundled beside them by its own plugin.
 //  - preload: CommonJS, as sandboxed preloads require.
 //  - renderer: the React app, identical in the Electron window and in browser mode.
 export default defineConfig({
   main: {
+    plugins: [handlerRuntime()],
     build: {
       outDir: 'out/main',
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           serve: resolve(__dirname, 'src/main/serve.ts'),
-          'handler-worker': resolve(__dirname, 'src/main/core/host/worker/handler-worker.ts'),
           'rotation-worker': resolve(__dirname, 'src/main/core/rotation/rotation-worker.ts'),
         },
       },

@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['./test/support/global-setup.ts'],
     environment: 'node',
-    // Real SQLite files, worker threads and HTTP servers: give slow shared machines room.
+    // Real SQLite files, Deno handler processes and HTTP servers: give slow shared machines room.
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

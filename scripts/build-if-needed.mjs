@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 
 export const root = resolve(import.meta.dirname, '..');
 
-const OUTPUTS = ['out/main/index.js', 'out/main/serve.js', 'out/main/handler-worker.js', 'out/main/rotation-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+const OUTPUTS = ['out/main/index.js', 'out/main/serve.js', 'out/main/handler-runtime.js', 'out/main/rotation-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
 const INPUTS = ['src', 'electron.vite.config.ts', 'package.json'];
 
 function newest(path) {

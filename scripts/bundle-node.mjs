@@ -1,6 +1,7 @@
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { buildHandlerRuntime } from './handler-runtime.mjs';
 import { WORKER_ENTRIES } from './worker-entries.mjs';
 
 // `?raw` imports (as Vite has them) load a file as text.
@@ -14,7 +15,8 @@ const rawPlugin = {
 
 /**
  * Bundles a TypeScript entry for plain Node into outDir as <name>.mjs, with the worker
- * entries beside it (as the built app has them); npm dependencies stay external.
+ * entries and the Deno handler runtime beside it (as the built app has them); npm
+ * dependencies stay external.
  */
 export async function bundleNode(entry, outDir) {
   mkdirSync(outDir, { recursive: true });
@@ -31,6 +33,7 @@ export async function bundleNode(entry, outDir) {
   for (const [name, src] of Object.entries(WORKER_ENTRIES)) {
     await build({ ...common, entryPoints: [resolve(src)], outfile: join(outDir, `${name}.js`) });
   }
+  await buildHandlerRuntime(resolve(import.meta.dirname, '..'), join(outDir, 'handler-runtime.js'));
   const outfile = join(outDir, `${basename(entry).replace(/\.ts$/, '')}.mjs`);
   await build({ ...common, entryPoints: [resolve(entry)], outfile });
   return outfile;

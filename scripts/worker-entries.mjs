@@ -2,6 +2,5 @@
 // electron-vite (out/main), scripts/run-ts.mjs (bench) and the test child bundles.
 // core's workerScript() finds them there; from source (Vitest) it bundles them itself.
 export const WORKER_ENTRIES = {
-  'handler-worker': 'src/main/core/host/worker/handler-worker.ts',
   'rotation-worker': 'src/main/core/rotation/rotation-worker.ts',
 };

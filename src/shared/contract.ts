@@ -25,8 +25,10 @@ import {
 import {
   MAX_NAME_LENGTH,
   MAX_TEXT_LENGTH,
+  MAX_LOCAL_HOSTS,
   groupNameProblem,
   handlerPathProblem,
+  localTargetProblem,
   recordNameProblem,
   routeProblem,
   secretNameProblem,
@@ -289,7 +291,8 @@ export const contract = {
         hostPort: z.number().int().min(0).max(65535).optional(),
         logRetention: z.number().int().min(1).max(100000).optional(),
         requestTimeoutMs: z.number().int().min(100).max(600000).optional(),
-        workerMemoryMb: z.number().int().min(16).max(4096).optional(),
+        handlerMemoryMb: z.number().int().min(64).max(8192).optional(),
+        handlerLocalHosts: z.array(ruled(localTargetProblem)).max(MAX_LOCAL_HOSTS).optional(),
       })
       .strict(),
   ),

@@ -92,3 +92,25 @@ export function handlerPathProblem(path: string): string | null {
   }
   return null;
 }
+
+/** A local address a handler may reach (the setting handlerLocalHosts): "host:port" or "[v6]:port". */
+export interface LocalTarget {
+  host: string;
+  port: number;
+}
+
+export const MAX_LOCAL_HOSTS = 50;
+
+/** Parses a "host:port" entry; "localhost" means 127.0.0.1. Null when malformed. */
+export function parseLocalTarget(entry: string): LocalTarget | null {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(entry.trim());
+  if (!m) return null;
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) return null;
+  const host = (m[1] ?? m[2]!).toLowerCase();
+  return { host: host === 'localhost' ? '127.0.0.1' : host, port };
+}
+
+export function localTargetProblem(entry: string): string | null {
+  return parseLocalTarget(entry) ? null : `"${entry.slice(0, 80)}" is not host:port (for example 127.0.0.1:5432 or localhost:6379).`;
+}

@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'HOST_UNAVAILABLE'
+  | 'RUNTIME_UNAVAILABLE'
   | 'INTERNAL';
 
 export interface ApiKeyGroup {
@@ -184,7 +185,10 @@ export interface Settings {
   /** Execution log entries kept per function. */
   logRetention: number;
   requestTimeoutMs: number;
-  workerMemoryMb: number;
+  /** Memory limit of one handler process: its JavaScript heap and everything else it allocates. */
+  handlerMemoryMb: number;
+  /** Local "host:port" entries handlers may reach; the rest of loopback is closed to them. */
+  handlerLocalHosts: string[];
 }
 
 export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';

@@ -26,18 +26,22 @@ async function keyed(w: HostWorld) {
   return { shipping, other, key, otherKey, fn };
 }
 
-describe('API keys on /run', () => {
-  it('accepts the key in every form the platform accepts', async () => {
+describe('API keys on /run, read as the platform\'s server reads them', () => {
+  it('accepts the key in every form the server accepts', async () => {
     const w = await hostWorld();
     const { key } = await keyed(w);
     const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
     const forms: [string, RequestInit | undefined, string][] = [
-      ['X-API-Key', { headers: { 'X-API-Key': key.value } }, '/echo'],
-      ['Bearer', { headers: { Authorization: `Bearer ${key.value}` } }, '/echo'],
-      ['Basic with empty user', { headers: { Authorization: basic(`:${key.value}`) } }, '/echo'],
-      ['Basic with a user name', { headers: { Authorization: basic(`anyone:${key.value}`) } }, '/echo'],
+      ['Authorization Bearer', { headers: { Authorization: `Bearer ${key.value}` } }, '/echo'],
+      ['Basic with an empty user name', { headers: { Authorization: basic(`:${key.value}`) } }, '/echo'],
       ['plain Authorization', { headers: { Authorization: key.value } }, '/echo'],
+      ['a custom scheme', { headers: { Authorization: `Token ${key.value}` } }, '/echo'],
+      ['X-API-Key', { headers: { 'X-API-Key': key.value } }, '/echo'],
+      ['X-Auth-Token', { headers: { 'X-Auth-Token': key.value } }, '/echo'],
+      ['Api-Key', { headers: { 'Api-Key': key.value } }, '/echo'],
+      ['X-Access-Token', { headers: { 'X-Access-Token': key.value } }, '/echo'],
       ['api_key query', undefined, `/echo?api_key=${encodeURIComponent(key.value)}`],
+      ['apiKey query', undefined, `/echo?apiKey=${encodeURIComponent(key.value)}`],
     ];
     for (const [label, init, path] of forms) {
       const res = await w.get(path, init);
@@ -51,29 +55,39 @@ describe('API keys on /run', () => {
     }
   });
 
-  it('uses the first key present in order: X-API-Key, then Authorization, then api_key', async () => {
+  it('checks only the first key found: Authorization, then the four headers, then api_key, apiKey', async () => {
     const w = await hostWorld();
     const { key } = await keyed(w);
-    const ok = await w.get(`/echo?api_key=wrong`, { headers: { 'X-API-Key': key.value, Authorization: 'Bearer wrong' } });
-    expect(ok.status).toBe(200);
-    const bad = await w.get(`/echo?api_key=${encodeURIComponent(key.value)}`, { headers: { Authorization: 'Bearer wrong' } });
-    expect(bad.status).toBe(401);
+    const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
+    const cases: [string, RequestInit, string, number][] = [
+      ['a wrong Authorization beats a right X-API-Key', { headers: { Authorization: 'Bearer wrong', 'X-API-Key': key.value } }, '/echo', 401],
+      ['a right X-API-Key beats a wrong api_key', { headers: { 'X-API-Key': key.value } }, '/echo?api_key=wrong', 200],
+      ['a wrong X-API-Key beats a right X-Auth-Token', { headers: { 'X-API-Key': 'wrong', 'X-Auth-Token': key.value } }, '/echo', 401],
+      ['a wrong api_key beats a right apiKey', {}, `/echo?api_key=wrong&apiKey=${encodeURIComponent(key.value)}`, 401],
+      ['Basic with a user name is no key, so X-API-Key counts', { headers: { Authorization: basic(`anyone:${key.value}`), 'X-API-Key': key.value } }, '/echo', 200],
+      ['Basic with a user name alone is no key', { headers: { Authorization: basic(`anyone:${key.value}`) } }, '/echo', 401],
+      ['another known scheme is no key', { headers: { Authorization: `Digest ${key.value}`, 'X-API-Key': key.value } }, '/echo', 200],
+      ['a scheme name alone is no key', { headers: { Authorization: 'Bearer', 'X-API-Key': key.value } }, '/echo', 200],
+      ['lowercase bearer is a known scheme, no key', { headers: { Authorization: `bearer ${key.value}` } }, '/echo', 401],
+    ];
+    for (const [label, init, path, status] of cases) {
+      expect((await w.get(path, init)).status, label).toBe(status);
+    }
   });
 
-  it('answers 401 with a JSON error for a missing, unknown or other-group key, logging names only', async () => {
+  it('answers 401 with the server\'s body for a missing, unknown or other-group key, logging names only', async () => {
     const w = await hostWorld();
     const { otherKey, fn } = await keyed(w);
-    const cases: [string, RequestInit | undefined, RegExp][] = [
-      ['missing', undefined, /required/],
-      ['unknown', { headers: { 'X-API-Key': 'cfk_not-a-real-key-value-at-all-nope' } }, /not valid/],
-      ['other group', { headers: { 'X-API-Key': otherKey.value } }, /group/],
+    const cases: [string, RequestInit | undefined, string, RegExp][] = [
+      ['missing', undefined, 'Missing API key', /Send the key in/],
+      ['unknown', { headers: { 'X-API-Key': 'cfk_not-a-real-key-value-at-all-nope' } }, 'Invalid API key', /not a key of this app/],
+      ['other group', { headers: { 'X-API-Key': otherKey.value } }, 'Invalid API key', /group other/],
     ];
-    for (const [label, init, why] of cases) {
+    for (const [label, init, message, hint] of cases) {
       const res = await w.get('/echo', init);
       expect(res.status, label).toBe(401);
-      const body = (await res.json()) as { error: string; requestId: string };
-      expect(body.error, label).toMatch(why);
-      expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      const body = (await res.json()) as Record<string, string>;
+      expect(body, label).toEqual({ error: 'Unauthorized', message, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), hint: expect.stringMatching(hint) });
       expect(JSON.stringify(body)).not.toContain(otherKey.value);
     }
     const log = w.core.executions.list(fn.id);
@@ -108,18 +122,29 @@ describe('API keys on /run', () => {
   });
 });
 
-describe('routing', () => {
-  it('404 for unknown routes and disabled functions, 405 with Allow for other methods', async () => {
+describe('routing, as the platform\'s server routes', () => {
+  it('answers 404 "Function not found" for an unknown path, a method the function does not answer, a trailing slash and a disabled function', async () => {
     const w = await hostWorld();
     const f = w.fn('only-post', 'export default async (c) => c.text("posted")', { methods: ['POST'] });
-    expect((await w.get('/nowhere')).status).toBe(404);
-    const r405 = await w.get('/only-post');
-    expect(r405.status).toBe(405);
-    expect(r405.headers.get('allow')).toBe('POST');
-    expect(((await r405.json()) as { error: string }).error).toMatch(/GET is not allowed/);
+    const notFound = async (path: string, init?: RequestInit) => {
+      const res = await w.get(path, init);
+      expect(res.status, path).toBe(404);
+      expect(await res.json(), path).toEqual({ error: 'Function not found' });
+    };
+    await notFound('/nowhere');
+    await notFound('/only-post');
+    await notFound('/only-post/', { method: 'POST' });
     expect(await (await w.get('/only-post', { method: 'POST' })).text()).toBe('posted');
     w.core.functions.setEnabled(f.id, false);
-    expect((await w.get('/only-post', { method: 'POST' })).status).toBe(404);
+    await notFound('/only-post', { method: 'POST' });
+  });
+
+  it('answers HEAD through a GET route, without a body', async () => {
+    const w = await hostWorld();
+    w.fn('got', 'export default async (c) => c.text("body")');
+    const res = await w.get('/got', { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
   });
 
   it('follows route changes and deletions on the next request', async () => {
@@ -158,7 +183,8 @@ describe('the handler context', () => {
       requestedAtIsDate: true,
       honoParam: '42',
       method: 'POST',
-      path: '/run/users/42',
+      // The platform hands the handler the path below /run.
+      path: '/users/42',
       header: 'yes',
       body: 'payload',
     });
@@ -234,7 +260,7 @@ describe('the handler context', () => {
     const k = w.core.keys.create({ groupId: g.id, name: 'k' });
     w.core.secrets.create({ name: 'PRIVATE', value: 'CANARY-keyonly', scope: 'key', scopeId: k.id });
     const res = await w.get('/mine', { headers: { 'X-API-Key': k.value } });
-    expect(await res.json()).toEqual({ other: null, otherFn: null, bad: expect.stringMatching(/scope must be/) });
+    expect(await res.json()).toEqual({ other: null, otherFn: null, bad: 'Invalid secret scope: everything. Must be one of: global, function, group, key' });
     void mine;
   });
 });
@@ -277,12 +303,12 @@ describe('handler files', () => {
       symlinkSync(join(outside.dir, 'evil.ts'), join(w.core.paths.codeDir, 'sneaky.ts'));
       const res = await w.get('/sneaky');
       expect(res.status).toBe(500);
-      expect(((await res.json()) as { error: string }).error).toMatch(/outside the code\/ folder/);
+      expect(await res.json()).toMatchObject({ error: 'Handler load failed', hint: expect.stringMatching(/outside the code\/ folder/) });
       mkdirSync(join(w.core.paths.codeDir, 'sub'));
       w.fn('importer', `import { x } from "${join(outside.dir, 'lib.ts')}"; export default async (c) => c.text(x)`);
       const res2 = await w.get('/importer');
       expect(res2.status).toBe(500);
-      expect(((await res2.json()) as { error: string }).error).toMatch(/outside the code\/ folder/);
+      expect(await res2.json()).toMatchObject({ error: 'Handler load failed', hint: expect.stringMatching(/outside the code\/ folder/) });
       void f;
     } finally {
       outside.cleanup();
@@ -292,58 +318,74 @@ describe('handler files', () => {
   it('does not show the app\'s environment to handlers', async () => {
     process.env.CRUDE_TEST_CANARY_ENV = 'CANARY-env';
     const w = await hostWorld();
-    w.fn('env', 'export default async (c) => c.json({ env: { ...process.env }, home: process.env.HOME ?? null })');
-    expect(await (await w.get('/env')).json()).toEqual({ env: {}, home: null });
+    w.fn('env', 'export default async (c) => c.json({ env: { ...process.env }, home: process.env.HOME ?? null, path: Deno.env.get("PATH") ?? null, all: Deno.env.toObject() })');
+    expect(await (await w.get('/env')).json()).toEqual({ env: {}, home: null, path: null, all: {} });
     delete process.env.CRUDE_TEST_CANARY_ENV;
   });
 });
 
 describe('a handler can break only itself', () => {
-  const hostile: [string, string, number, RegExp][] = [
-    ['throws', 'export default async () => { throw new Error("boom") }', 500, /boom/],
-    ['rejects later', 'export default async (c) => { Promise.reject(new Error("late")); await new Promise((r) => setTimeout(r, 50)); return c.text("x") }', 500, /late/],
-    ['exits', 'export default async () => { process.exit(3) }', 500, /exit code 3/],
-    ['loops forever', 'export default async () => { for (;;) {} }', 504, /did not answer/],
-    ['loops forever at import', 'for (;;) {}\nexport default async (c) => c.text("x")', 504, /did not answer/],
-    ['eats memory', 'export default async () => { const a = []; for (;;) a.push(new Array(1e6).fill(Math.random())) }', 500, /memory/],
-    ['throws at import', 'throw new Error("bad import"); export default async (c) => c.text("x")', 500, /bad import/],
-    ['has a syntax error', 'export default async (c) => { return c.text("x" }', 500, /failed to build/],
-    ['has no default export', 'export const handler = async (c) => c.text("x")', 500, /no default export/],
-    ['returns no Response', 'export default async () => 42', 500, /must return a Response/],
-    ['answers 100 MB', 'export default async () => new Response(new Uint8Array(100 * 1024 * 1024))', 502, /larger than/],
+  // [what it does, source, status, the server's error, what the message or hint says]
+  const broken: [string, string, number, string, RegExp][] = [
+    ['throws', 'export default async () => { throw new Error("boom") }', 500, 'Handler execution failed', /boom/],
+    ['rejects later', 'export default async (c) => { Promise.reject(new Error("late")); await new Promise((r) => setTimeout(r, 50)); return c.text("x") }', 500, 'Handler execution failed', /Unhandled rejection: late/],
+    ['calls process.exit', 'export default async () => { process.exit(3) }', 500, 'Handler execution failed', /cannot call process.exit/],
+    ['calls Deno.exit', 'export default async () => { Deno.exit(3) }', 500, 'Handler execution failed', /cannot call Deno.exit/],
+    ['loops forever', 'export default async () => { for (;;) {} }', 504, 'Handler timed out', /did not answer/],
+    ['loops forever at import', 'for (;;) {}\nexport default async (c) => c.text("x")', 504, 'Handler timed out', /did not answer/],
+    ['eats memory', 'export default async () => { const a = []; for (;;) a.push(new Array(1e6).fill(Math.random())) }', 507, 'Handler out of memory', /memory/],
+    ['throws at import', 'throw new Error("bad import"); export default async (c) => c.text("x")', 500, 'Handler load failed', /bad import/],
+    ['has a syntax error', 'export default async (c) => { return c.text("x" }', 500, 'Handler syntax error', /at bad\.ts:1:\d+/],
+    ['has no default export', 'export const handler = async (c) => c.text("x")', 500, 'Invalid handler', /export a default function/],
+    ['returns no Response', 'export default async () => 42', 500, 'Handler execution failed', /must return a Response/],
+    ['answers 20 MB', 'export default async () => new Response(new Uint8Array(20 * 1024 * 1024))', 502, 'Handler response too large', /larger than 10 MB/],
+    ['answers an endless body', 'export default async () => new Response(new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(1 << 20)) }))', 502, 'Handler response too large', /larger than 10 MB/],
   ];
 
-  it.each(hostile)('a handler that %s fails its own request; the host and other functions keep answering', async (name, source, status, message) => {
-    const w = await hostWorld({}, { requestTimeoutMs: 1500, workerMemoryMb: 64 });
+  it.each(broken)('a handler that %s fails its own request; the host and other functions keep answering', async (_name, source, status, error, detail) => {
+    const w = await hostWorld({}, { requestTimeoutMs: 1500, handlerMemoryMb: 128 });
     w.fn('healthy', 'export default async (c) => c.text("still here")');
     const bad = w.fn('bad', source);
     const res = await w.get('/bad');
     expect(res.status).toBe(status);
-    const body = (await res.json()) as { error: string; requestId: string };
-    expect(body.error).toMatch(message);
+    const body = (await res.json()) as { error: string; message: string; hint?: string; requestId: string };
+    expect(body.error).toBe(error);
+    expect(`${body.message}\n${body.hint ?? ''}`).toMatch(detail);
     expect(body.requestId).toBe(res.headers.get('x-request-id'));
     const entry = w.core.executions.list(bad.id)[0]!;
     expect(entry.status).toBe(status);
     expect(entry.requestId).toBe(body.requestId);
-    expect(entry.error).toMatch(message);
+    expect(entry.error).toMatch(detail);
     expect(await (await w.get('/healthy')).text()).toBe('still here');
-    // The same function can be called again (a fresh worker), and fixing it works.
+    // The same function can be called again (a fresh process), and fixing it works.
     expect((await w.get('/bad')).status).toBe(status);
     w.core.code.write('bad.ts', 'export default async (c) => c.text("fixed")');
     expect(await (await w.get('/bad')).text()).toBe('fixed');
   }, 60_000);
 
-  it('serves concurrent requests to one function in parallel workers', async () => {
+  it('points a thrown error at the handler\'s own file and line, not at a bundle or a data: URL', async () => {
     const w = await hostWorld();
-    const flag = join(w.core.paths.codeDir, 'flag');
-    // The first request waits until the second one has run: with one worker they would deadlock.
-    w.fn('rendezvous', `import { existsSync, writeFileSync } from "node:fs";
+    w.core.code.write('lib/fail.ts', 'export function fail(): never {\n  throw new Error("deep");\n}\n');
+    const f = w.fn('thrower', 'import { fail } from "./lib/fail.ts";\nexport default async () => {\n  fail();\n};\n');
+    const res = await w.get('/thrower');
+    expect(await res.json()).toMatchObject({ error: 'Handler execution failed', message: 'deep', hint: 'at lib/fail.ts:2:9' });
+    const logged = w.core.executions.list(f.id)[0]!.error!;
+    expect(logged).toMatch(/lib\/fail\.ts:2:9/);
+    expect(logged).toMatch(/thrower\.ts:3:3/);
+    expect(logged).not.toMatch(/data:|file:\/\/|handler-runtime/);
+  });
+
+  it('serves concurrent requests to one function at the same time, as the platform does', async () => {
+    const w = await hostWorld();
+    // The first request waits until the second one has run: served one after the other, they would deadlock.
+    w.fn('rendezvous', `let release;
+      const signalled = new Promise((r) => (release = r));
       export default async (c, ctx) => {
         if (ctx.query.role === "waiter") {
-          while (!existsSync(${JSON.stringify(flag)})) await new Promise((r) => setTimeout(r, 10));
+          await signalled;
           return c.text("waited");
         }
-        writeFileSync(${JSON.stringify(flag)}, "x");
+        release();
         return c.text("signalled");
       }`);
     const waiter = w.get('/rendezvous?role=waiter');

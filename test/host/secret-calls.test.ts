@@ -21,8 +21,8 @@ export default async (c, ctx) => {
 
 describe('secret calls belong to their request', () => {
   it('a ctx kept from an earlier request gets an error, never the current request\'s key secrets', async () => {
-    // One worker, so both requests run on the same warm module.
-    const w = await hostWorld({ workersPerFunction: 1 });
+    // One process serves both requests, so the module (and the kept ctx) outlives the first.
+    const w = await hostWorld();
     const g = w.core.groups.create({ name: 'callers' });
     const first = w.core.keys.create({ groupId: g.id, name: 'first' });
     const second = w.core.keys.create({ groupId: g.id, name: 'second' });
@@ -45,22 +45,28 @@ describe('secret calls belong to their request', () => {
     expect(entry.trace).toEqual([{ call: 'getSecret', name: 'WHO', requestedScope: 'key', answeredBy: 'key' }]);
   });
 
-  it('answers arrive through the worker\'s secret channel and leave nothing in it for a later request', async () => {
-    const w = await hostWorld({ workersPerFunction: 1 });
-    w.core.secrets.create({ name: 'LEFT', value: 'CANARY-left-behind', scope: 'global' });
-    // The handler looks at the raw channel after its call, as hostile code on the same worker could.
+  it('many concurrent requests with different keys in one handler process each get their own key\'s answers', async () => {
+    const w = await hostWorld();
+    const g = w.core.groups.create({ name: 'many' });
+    const keys = Array.from({ length: 8 }, (_, i) => w.core.keys.create({ groupId: g.id, name: `k${i}` }));
+    keys.forEach((k, i) => w.core.secrets.create({ name: 'WHO', value: `CANARY-answer-${i}`, scope: 'key', scopeId: k.id }));
+    // Each request asks, yields to the others, and asks again: answers must never cross.
     w.fn(
-      'peek',
-      `import { workerData } from 'node:worker_threads';
-      export default async (c, ctx) => {
-        const value = await ctx.getSecret('LEFT');
-        const body = new Uint8Array(workerData.secretChannel, 8);
-        return c.json({ value, leftover: body.some((b) => b !== 0) });
+      'interleave',
+      `export default async (c, ctx) => {
+        const a = await ctx.getSecret("WHO");
+        await new Promise((r) => setTimeout(r, Math.random() * 5));
+        const b = await ctx.getSecret("WHO", "key");
+        return c.json({ a, b, asked: ctx.query.i });
       }`,
+      { groupIds: [g.id] },
     );
-    for (let i = 0; i < 2; i++) {
-      const res = await w.get('/peek');
-      expect(await res.json()).toEqual({ value: 'CANARY-left-behind', leftover: false });
+    const calls = Array.from({ length: 200 }, (_, n) => {
+      const i = n % keys.length;
+      return w.get(`/interleave?i=${i}`, { headers: { 'x-api-key': keys[i]!.value } }).then(async (r) => ({ i, body: (await r.json()) as { a: string; b: string; asked: string } }));
+    });
+    for (const { i, body } of await Promise.all(calls)) {
+      expect(body).toEqual({ a: `CANARY-answer-${i}`, b: `CANARY-answer-${i}`, asked: String(i) });
     }
   });
 });

@@ -22,7 +22,7 @@ export interface HostWorld {
 export async function hostWorld(options: FunctionHostOptions = {}, settings: Parameters<Core['settings']['set']>[0] = {}): Promise<HostWorld> {
   const t = tempCore();
   t.core.settings.set({ requestTimeoutMs: 5000, ...settings });
-  const host = createFunctionHost(t.core, { port: 0, ...options });
+  const host = createFunctionHost(t.core, { port: 0, denoDir: process.env.CRUDE_TEST_DENO_DIR, ...options });
   const status = await host.start();
   if (!status.running) throw new Error(status.error);
   cleanups.push(async () => {

@@ -41,6 +41,7 @@ const STATUS: Record<ErrorCode, number> = {
   KEY_FILE: 500,
   INTERNAL: 500,
   HOST_UNAVAILABLE: 503,
+  RUNTIME_UNAVAILABLE: 503,
 };
 
 /** The HTTP status that fits an error code. */

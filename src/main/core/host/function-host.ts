@@ -1,21 +1,22 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
-import { Hono, type Context } from 'hono';
-import type { InvokeResult } from '../../../shared/contract';
-import type { OperationParsedInput } from '../../../shared/contract';
-import type { ConsoleEntry, ExecutionLogEntry, FunctionDef, HostStatus, Scope, SecretAccess } from '../../../shared/types';
-import { SCOPES_BY_PRECEDENCE } from '../../../shared/types';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { InvokeResult, OperationParsedInput } from '../../../shared/contract';
+import type { ConsoleEntry, ExecutionLogEntry, FunctionDef, HostStatus, SecretAccess } from '../../../shared/types';
 import type { AuthenticatedKey, Core } from '../core-api';
 import { CoreError, validation } from '../errors';
 import { extractApiKey } from './api-key';
-import { HandlerBundler, HandlerLoadError } from './bundler';
 import { FailedAuthLimiter } from './rate-limit';
 import { readCapped } from './read-capped';
 import { Redactor } from './redact';
-import { FunctionRouter } from './router';
-import { WorkerPool, type RunOutcome } from './worker-pool';
+import { failureAnswer, failureLogText, unauthorized, type HostAnswer } from './responses';
+import { FunctionRoutes } from './routes';
+import { createDenoRuntime } from './runtime/deno';
+import type { HandlerRuntime, RuntimePhase } from './runtime/handler-runtime';
+import { answerSecretCall } from './secret-calls';
 
 export interface FunctionHostOptions {
   /** Port to listen on; default: the hostPort setting (8000). 0 = any free port. */
@@ -24,10 +25,17 @@ export interface FunctionHostOptions {
   portAttempts?: number;
   maxRequestBytes?: number;
   maxResponseBytes?: number;
-  workersPerFunction?: number;
   /** Failed API key checks per client per minute before 429. */
   maxFailedAuth?: number;
   failedAuthWindowMs?: number;
+  /** The handler runtime; default: the Deno sandbox. */
+  runtime?: HandlerRuntime;
+  /** Deno's cache and lock file; default `<data-dir>/deno`. */
+  denoDir?: string;
+  /** The Deno binary (a packaged app passes the one in its resources). */
+  denoPath?: string;
+  /** The bundled handler runtime (a packaged app passes the one in its resources). */
+  runtimeFile?: string;
 }
 
 export interface FunctionHost {
@@ -36,22 +44,39 @@ export interface FunctionHost {
   status(): HostStatus;
   invoke(input: OperationParsedInput<'functions.invoke'>): Promise<InvokeResult>;
   onExecution(listener: (entry: ExecutionLogEntry) => void): () => void;
+  /** A function's handler process: fetching its dependencies, starting, ready… */
+  onRuntimePhase(listener: (functionId: number, phase: RuntimePhase) => void): () => void;
 }
 
-const MAX_CONSOLE_ENTRIES = 500;
-const SCOPES = new Set<string>(SCOPES_BY_PRECEDENCE);
-const json = (c: Context, status: number, body: Record<string, unknown>) =>
-  c.json(body, status as 400, { 'x-request-id': String(body.requestId ?? '') });
+const MAX_CONSOLE_CHARS = 8192;
+/** Headers that describe the connection, not the response: the host's server sets its own. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'upgrade', 'proxy-connection', 'te', 'trailer']);
+
+/** What one call to a function collects on its way through the steps. */
+interface Call {
+  fn: FunctionDef;
+  method: string;
+  requestId: string;
+  requestedAt: Date;
+  started: number;
+  path: string;
+  console: ConsoleEntry[];
+  trace: SecretAccess[];
+  redactor: Redactor;
+  auth: AuthenticatedKey | null;
+}
+
+type HostEnv = { Bindings: { incoming?: IncomingMessage }; Variables: { call: Call } };
+
+const json = (c: Context, a: HostAnswer) => c.json(a.body, a.status as 400, a.body.requestId ? { 'x-request-id': a.body.requestId } : undefined);
 
 /**
- * The local function host: serves `/run/<route>` on 127.0.0.1, checks API keys like the
- * platform, runs handlers in isolated workers with secrets resolved for each request's
- * context, and writes the execution log.
+ * The local function host: serves `/run/<route>` on 127.0.0.1 as the platform's server
+ * does (routes, API keys, answers), runs handlers in the sandboxed runtime with secrets
+ * resolved for each request's own function and key, and writes the execution log.
+ * A request meets the steps in order: route → API key → run → log.
  */
 export function createFunctionHost(core: Core, options: FunctionHostOptions = {}): FunctionHost {
-  const router = new FunctionRouter();
-  const bundler = new HandlerBundler(core.paths.codeDir);
-  const pool = new WorkerPool(options.workersPerFunction ?? 4);
   const limiter = new FailedAuthLimiter(options.maxFailedAuth ?? 10, options.failedAuthWindowMs ?? 60_000);
   const maxRequestBytes = options.maxRequestBytes ?? 10 * 1024 * 1024;
   const maxResponseBytes = options.maxResponseBytes ?? 10 * 1024 * 1024;
@@ -60,171 +85,170 @@ export function createFunctionHost(core: Core, options: FunctionHostOptions = {}
   const recent = new Map<string, ExecutionLogEntry>();
   let server: Server | null = null;
   let state: HostStatus = { url: null, port: null, running: false, requestedPort: options.port ?? core.settings.get().hostPort };
+  const runtime =
+    options.runtime ??
+    createDenoRuntime({
+      codeDir: core.paths.codeDir,
+      denoDir: options.denoDir ?? join(core.paths.dataDir, 'deno'),
+      denoPath: options.denoPath,
+      runtimeFile: options.runtimeFile,
+      maxRequestBytes,
+      allowedLocal: () => core.settings.get().handlerLocalHosts,
+      ownPorts: () => (state.port ? [state.port] : []),
+    });
 
-  function record(entry: Parameters<Core['executions']['record']>[0]): void {
-    const saved = core.executions.record(entry);
+  function record(call: Call, status: number, error: string | null): void {
+    const saved = core.executions.record({
+      functionId: call.fn.id,
+      requestId: call.requestId,
+      at: call.requestedAt.toISOString(),
+      method: call.method,
+      path: call.path, // never the query string: it may carry api_key
+      status,
+      durationMs: Math.round((performance.now() - call.started) * 100) / 100,
+      keyId: call.auth?.key.id ?? null,
+      keyName: call.auth?.key.name ?? null,
+      groupName: call.auth?.group.name ?? null,
+      console: call.console.map((e) => ({ ...e, message: shorten(call.redactor.apply(e.message)) })),
+      error: error === null ? null : call.redactor.apply(error),
+      trace: call.trace,
+    });
     recent.set(saved.requestId, saved);
     if (recent.size > 200) recent.delete(recent.keys().next().value!);
     for (const l of listeners) l(saved);
   }
 
-  async function handleRun(c: Context): Promise<Response> {
-    const started = performance.now();
-    const requestedAt = new Date();
-    const requestId = randomUUID();
-    const url = new URL(c.req.url);
-    const path = url.pathname.slice('/run'.length) || '/';
-    const method = c.req.method.toUpperCase();
-    router.update(core.functions.revision(), () => core.functions.list());
-    const match = router.match(method, path);
-    if (match.kind === 'not-found') return json(c, 404, { error: `No enabled function answers ${path}.`, requestId });
-    if (match.kind === 'method-not-allowed') {
-      c.header('Allow', match.allow.join(', '));
-      return json(c, 405, { error: `${method} is not allowed on ${path}; use ${match.allow.join(', ')}.`, requestId });
-    }
-    const fn = match.fn;
-    const consoleEntries: ConsoleEntry[] = [];
-    const trace: SecretAccess[] = [];
-    const redactor = new Redactor();
-    let auth: AuthenticatedKey | null = null;
-    const finish = (status: number, error: string | null) =>
-      record({
-        functionId: fn.id,
-        requestId,
-        at: requestedAt.toISOString(),
-        method,
-        path: url.pathname, // never the query string: it may carry api_key
-        status,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
-        keyId: auth?.key.id ?? null,
-        keyName: auth?.key.name ?? null,
-        groupName: auth?.group.name ?? null,
-        console: consoleEntries.map((e) => ({ ...e, message: redactor.apply(e.message) })),
-        error: error === null ? null : redactor.apply(error),
-        trace,
-      });
+  // ---- the steps ------------------------------------------------------------------------
 
-    if (fn.groupIds.length > 0) {
-      const client = (c.env as { incoming?: { socket?: { remoteAddress?: string } } })?.incoming?.socket?.remoteAddress ?? 'unknown';
+  const begin =
+    (fn: FunctionDef): MiddlewareHandler<HostEnv> =>
+    async (c, next) => {
+      c.set('call', {
+        fn,
+        method: c.req.method.toUpperCase(),
+        requestId: randomUUID(),
+        requestedAt: new Date(),
+        started: performance.now(),
+        path: new URL(c.req.url).pathname,
+        console: [],
+        trace: [],
+        redactor: new Redactor(),
+        auth: null,
+      });
+      await next();
+    };
+
+  /** Functions that require groups take a key of one of them, read as the platform reads it. */
+  const checkKey =
+    (fn: FunctionDef): MiddlewareHandler<HostEnv> =>
+    async (c, next) => {
+      if (fn.groupIds.length === 0) return next();
+      const call = c.get('call');
+      const client = c.env?.incoming?.socket?.remoteAddress ?? 'unknown';
       const wait = limiter.blockedFor(client);
       if (wait > 0) {
-        console.warn(`[host] ${client}: too many failed API key checks; answering 429 on ${url.pathname} (the tried values are not logged)`);
-        finish(429, 'Too many failed API key attempts from this client; try again later.');
+        console.warn(`[host] ${client}: too many failed API key checks; answering 429 on ${call.path} (the tried values are not logged)`);
+        record(call, 429, 'Too many failed API key attempts from this client; try again later.');
         c.header('Retry-After', String(wait));
-        return json(c, 429, { error: 'Too many failed API key attempts; try again later.', requestId });
+        return json(c, { status: 429, body: { error: 'Too many requests', message: 'Too many failed API key attempts; try again later.', requestId: call.requestId } });
       }
-      const presented = extractApiKey((n) => c.req.header(n), url.searchParams);
-      if (presented) redactor.add(presented, 'API key');
-      auth = presented ? core.keys.authenticate(presented) : null;
-      const why = !presented
-        ? 'An API key is required: send it in X-API-Key, Authorization or the api_key query parameter.'
-        : !auth
-          ? 'The API key is not valid.'
-          : !fn.groupIds.includes(auth.group.id)
-            ? 'The API key does not belong to a group this function accepts.'
-            : null;
-      if (why) {
-        if (presented) limiter.recordFailure(client);
-        auth = null;
-        finish(401, why);
-        return json(c, 401, { error: why, requestId });
+      const presented = extractApiKey({ header: (n) => c.req.header(n), query: new URL(c.req.url).searchParams });
+      if (!presented) {
+        const answer = unauthorized('Missing API key', call.requestId, 'Send the key in Authorization (Bearer), X-API-Key, X-Auth-Token, Api-Key, X-Access-Token, or ?api_key=.');
+        record(call, 401, `${answer.body.message}.`);
+        return json(c, answer);
       }
-    }
+      call.redactor.add(presented.key, 'API key');
+      const auth = core.keys.authenticate(presented.key);
+      if (!auth || !fn.groupIds.includes(auth.group.id)) {
+        limiter.recordFailure(client);
+        const why = !auth
+          ? `The key from ${presented.source} is not a key of this app.`
+          : `The key from ${presented.source} belongs to group ${auth.group.name}, which this function does not accept.`;
+        const answer = unauthorized('Invalid API key', call.requestId, why);
+        record(call, 401, `Invalid API key: ${why}`);
+        return json(c, answer);
+      }
+      call.auth = auth;
+      return next();
+    };
 
-    let bundle;
-    let file: string;
-    try {
-      file = core.code.resolve(fn.handler);
-      bundle = await bundler.load(file);
-    } catch (e) {
-      const message = e instanceof HandlerLoadError || e instanceof CoreError ? e.message : `Handler failed to load: ${(e as Error).message}`;
-      finish(500, message);
-      return json(c, 500, { error: message, requestId });
-    }
-
-    const body = ['GET', 'HEAD'].includes(method) ? null : await readCapped(c.req.raw.body, maxRequestBytes);
-    if (body === null && !['GET', 'HEAD'].includes(method)) {
-      finish(413, `Request body larger than ${maxRequestBytes} bytes.`);
-      return json(c, 413, { error: `The request body is larger than ${Math.round(maxRequestBytes / 1024 / 1024)} MB.`, requestId });
-    }
-    const ctxFor = { functionId: fn.id, keyId: auth?.key.id ?? null };
-    const settings = core.settings.get();
-    const outcome: RunOutcome = await pool.run(
-      fn.id,
-      bundle.version,
-      { code: bundle.code, route: fn.route, codeDir: core.paths.codeDir, maxResponseBytes },
-      { method, url: c.req.url, headers: [...c.req.raw.headers.entries()], body },
-      {
-        route: routeInfo(fn),
-        params: match.params,
-        query: Object.fromEntries(url.searchParams.entries()),
-        authenticatedKeyGroup: auth?.group.name,
-        requestedAt: requestedAt.toISOString(),
-        requestId,
-      },
-      {
-        onConsole(level, message) {
-          if (consoleEntries.length < MAX_CONSOLE_ENTRIES) consoleEntries.push({ level, message, at: new Date().toISOString() });
+  const runHandler =
+    (fn: FunctionDef): MiddlewareHandler<HostEnv> =>
+    async (c) => {
+      const call = c.get('call');
+      const method = c.req.method.toUpperCase();
+      const hasBody = method !== 'GET' && method !== 'HEAD';
+      const body = hasBody ? await readCapped(c.req.raw.body, maxRequestBytes) : null;
+      if (hasBody && body === null) {
+        const limit = `${Math.round(maxRequestBytes / 1024 / 1024)} MB`;
+        record(call, 413, `The request body is larger than ${limit}.`);
+        return json(c, { status: 413, body: { error: 'Payload too large', message: `The request body is larger than ${limit}.`, requestId: call.requestId } });
+      }
+      const url = new URL(c.req.url);
+      // The platform hands the handler the URL below /run.
+      url.pathname = url.pathname.replace(/^\/run/, '') || '/';
+      const ctxFor = { functionId: fn.id, keyId: call.auth?.key.id ?? null };
+      const settings = core.settings.get();
+      const outcome = await runtime.run(
+        { id: fn.id, handler: fn.handler, route: fn.route },
+        { method, url: url.href, headers: [...c.req.raw.headers.entries()], body: body ? new Uint8Array(body) : null },
+        {
+          route: routeInfo(fn),
+          params: c.req.param() as Record<string, string>,
+          query: Object.fromEntries(url.searchParams.entries()),
+          authenticatedKeyGroup: call.auth?.group.name,
+          requestedAt: call.requestedAt.toISOString(),
+          requestId: call.requestId,
         },
-        onSecret(call, name, scope) {
-          return answerSecret(call, name, scope, ctxFor, trace, redactor);
+        {
+          onConsole(level, message) {
+            call.console.push({ level, message, at: new Date().toISOString() });
+          },
+          onSecret: (kind, name, scope) => answerSecretCall(core, { kind, name, scope }, ctxFor, call.trace, call.redactor),
         },
-      },
-      { timeoutMs: settings.requestTimeoutMs, memoryMb: settings.workerMemoryMb, maxResponseBytes },
-    );
-    if (outcome.kind === 'error') {
-      finish(outcome.status, outcome.stack ? `${outcome.message}\n${outcome.stack}` : outcome.message);
-      return json(c, outcome.status, { error: redactor.apply(outcome.message), requestId });
-    }
-    finish(outcome.status, null);
-    const headers = new Headers(outcome.headers);
-    headers.set('x-request-id', requestId);
-    // A Uint8Array body takes @hono/node-server's direct write path; an ArrayBuffer would be
-    // wrapped in a full Response and streamed (a measured third of the host's own cost).
-    return new Response(method === 'HEAD' ? null : new Uint8Array(outcome.body), { status: outcome.status, headers });
-  }
+        { timeoutMs: settings.requestTimeoutMs, memoryMb: settings.handlerMemoryMb, maxResponseBytes },
+      );
+      if (outcome.kind === 'failure') {
+        const answer = failureAnswer(outcome.failure, call.requestId);
+        record(call, answer.status, failureLogText(outcome.failure, answer));
+        const redacted = { ...answer.body, ...(answer.body.message ? { message: call.redactor.apply(answer.body.message) } : {}) };
+        if (redacted.hint) redacted.hint = call.redactor.apply(redacted.hint);
+        return json(c, { status: answer.status, body: redacted });
+      }
+      record(call, outcome.status, null);
+      const headers = new Headers();
+      for (const [name, value] of outcome.headers) {
+        if (HOP_BY_HOP.has(name.toLowerCase())) continue;
+        try {
+          headers.append(name, value);
+        } catch {
+          // a header no HTTP server may send: left out
+        }
+      }
+      headers.set('x-request-id', call.requestId);
+      // A Uint8Array body takes @hono/node-server's direct write path.
+      return new Response(method === 'HEAD' ? null : (outcome.body as Uint8Array<ArrayBuffer>), { status: outcome.status, headers });
+    };
 
-  function answerSecret(
-    call: 'getSecret' | 'getCompleteSecret',
-    name: unknown,
-    scope: unknown,
-    ctx: { functionId: number; keyId: number | null },
-    trace: SecretAccess[],
-    redactor: Redactor,
-  ): unknown {
-    if (typeof name !== 'string') throw validation('name', 'ctx.getSecret needs a secret name (a string).');
-    if (call === 'getCompleteSecret') {
-      const all = core.secrets.getCompleteSecret(name, ctx);
-      const answered = all ? (['global', 'function', 'group', 'key'] as Scope[]).filter((s) => s in all) : [];
-      trace.push({ call, name, requestedScope: null, answeredBy: answered.length ? SCOPES_BY_PRECEDENCE.find((s) => answered.includes(s))! : null, answeredScopes: answered });
-      if (all) redactor.add(all, `secret ${name}`);
-      return all;
-    }
-    if (scope !== undefined && scope !== null && (typeof scope !== 'string' || !SCOPES.has(scope))) {
-      throw validation('scope', 'The scope must be "global", "function", "group" or "key".');
-    }
-    const hit = core.secrets.getSecret(name, ctx, (scope ?? undefined) as Scope | undefined);
-    trace.push({ call, name, requestedScope: (scope ?? null) as Scope | null, answeredBy: hit?.scope ?? null });
-    if (hit) redactor.add(hit.value, `secret ${name}`);
-    return hit?.value;
-  }
+  const routes = new FunctionRoutes<HostEnv>((fn) => [begin(fn), checkKey(fn), runHandler(fn)]);
 
   // Requests still running when the host stops are let finish (the timeout bounds them),
   // so none writes to a core that the shell is about to close.
   const inFlight = new Set<Promise<Response>>();
-  const tracked = (c: Context) => {
-    const p = handleRun(c);
+  const serveRun = (c: Context<HostEnv>) => {
+    routes.update(core.functions.revision(), () => core.functions.list());
+    const p = Promise.resolve(routes.fetch(c.req.raw, c.env));
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p)).catch(() => {});
     return p;
   };
-  const app = new Hono();
-  app.all('/run', tracked);
-  app.all('/run/*', tracked);
-  app.notFound((c) => c.json({ error: 'Functions are served below /run.' }, 404));
+  const app = new Hono<HostEnv>();
+  app.all('/run', serveRun);
+  app.all('/run/*', serveRun);
   app.onError((err, c) => {
     console.error(`[host] unexpected error: ${err.message}`);
-    return c.json({ error: 'The function host failed unexpectedly.' }, 500);
+    return c.json({ error: 'Internal server error' }, 500);
   });
 
   async function listen(port: number, attempts: number): Promise<number> {
@@ -268,12 +292,15 @@ export function createFunctionHost(core: Core, options: FunctionHostOptions = {}
         srv.closeAllConnections?.();
         await closed;
       }
-      await pool.close();
+      await runtime.dispose();
     },
     status: () => state,
     onExecution(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onRuntimePhase(listener) {
+      return runtime.onPhase(listener);
     },
     async invoke(input) {
       if (!state.running || !state.url) throw new CoreError('HOST_UNAVAILABLE', 'The function host is not running.');
@@ -306,6 +333,10 @@ export function createFunctionHost(core: Core, options: FunctionHostOptions = {}
       };
     },
   };
+}
+
+function shorten(message: string): string {
+  return message.length > MAX_CONSOLE_CHARS ? `${message.slice(0, MAX_CONSOLE_CHARS)}… [${message.length - MAX_CONSOLE_CHARS} more characters]` : message;
 }
 
 function routeInfo(fn: FunctionDef) {

@@ -1,5 +1,6 @@
 import type { Settings } from '../../../shared/types';
 import type { SettingsService } from '../core-api';
+import { MAX_LOCAL_HOSTS, localTargetProblem } from '../../../shared/rules';
 import { validation } from '../errors';
 import type { Db } from '../store/database';
 
@@ -8,16 +9,38 @@ export const DEFAULT_SETTINGS: Settings = {
   hostPort: 8000,
   logRetention: 500,
   requestTimeoutMs: 30_000,
-  workerMemoryMb: 128,
+  handlerMemoryMb: 256,
+  handlerLocalHosts: [],
 };
 
-const LIMITS: { [K in keyof Settings]: [min: number, max: number] } = {
+type NumericSetting = { [K in keyof Settings]: Settings[K] extends number ? K : never }[keyof Settings];
+
+const LIMITS: { [K in NumericSetting]: [min: number, max: number] } = {
   rotationIntervalDays: [1, 3650],
   hostPort: [0, 65535],
   logRetention: [1, 100_000],
   requestTimeoutMs: [100, 600_000],
-  workerMemoryMb: [16, 4096],
+  // A Deno process with Hono loaded takes about 40 MB before the handler allocates anything.
+  handlerMemoryMb: [64, 8192],
 };
+
+function checkSetting(key: string, value: unknown): void {
+  if (key === 'handlerLocalHosts') {
+    if (!Array.isArray(value) || value.length > MAX_LOCAL_HOSTS || value.some((v) => typeof v !== 'string')) {
+      throw validation(key, `handlerLocalHosts must be a list of at most ${MAX_LOCAL_HOSTS} host:port entries.`);
+    }
+    for (const entry of value as string[]) {
+      const problem = localTargetProblem(entry);
+      if (problem) throw validation(key, problem);
+    }
+    return;
+  }
+  const limits = LIMITS[key as NumericSetting];
+  if (!limits) throw validation(key, `Unknown setting "${key}".`);
+  if (!Number.isInteger(value) || (value as number) < limits[0] || (value as number) > limits[1]) {
+    throw validation(key, `Setting ${key} must be a whole number from ${limits[0]} to ${limits[1]}.`);
+  }
+}
 
 /** Settings live in the `settings` table as JSON values; unknown keys are ignored. */
 export function createSettingsService(db: Db): SettingsService {
@@ -40,14 +63,8 @@ export function createSettingsService(db: Db): SettingsService {
   }
 
   function set(patch: Partial<Settings>): Settings {
-    const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as [keyof Settings, number][];
-    for (const [key, value] of entries) {
-      const limits = LIMITS[key];
-      if (!limits) throw validation(key, `Unknown setting "${key}".`);
-      if (!Number.isInteger(value) || value < limits[0] || value > limits[1]) {
-        throw validation(key, `Setting ${key} must be a whole number from ${limits[0]} to ${limits[1]}.`);
-      }
-    }
+    const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as [keyof Settings, unknown][];
+    for (const [key, value] of entries) checkSetting(key, value);
     db.transaction(() => {
       for (const [key, value] of entries) upsert.run(key, JSON.stringify(value));
     })();

@@ -1,0 +1,24 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDenoRuntime } from '../src/main/core/host/runtime/deno';
+
+const dir = mkdtempSync(join(tmpdir(), 'smoke-'));
+const code = join(dir, 'code');
+import { mkdirSync } from 'node:fs';
+mkdirSync(code);
+writeFileSync(join(code, 'hello.ts'), `export default async (c, ctx) => { console.log("hi from", ctx.requestId); const v = await ctx.getSecret("X"); return c.json({ v, path: c.req.path, param: c.req.param("id"), env: Deno.env.get("PATH") ?? null }); }`);
+const rt = createDenoRuntime({ codeDir: code, denoDir: join(dir, 'deno'), runtimeFile: '/tmp/rt/handler-runtime.js', maxRequestBytes: 1e6, allowedLocal: () => [], ownPorts: () => [] });
+rt.onPhase((id, p) => console.log('phase', id, p));
+const limits = { timeoutMs: 5000, memoryMb: 256, maxResponseBytes: 1e7 };
+const ctx = (i: number) => ({ route: { name: 'hello', handler: 'hello.ts', route: '/u/:id', methods: ['GET'] }, params: { id: String(i) }, query: {}, authenticatedKeyGroup: undefined, requestedAt: new Date().toISOString(), requestId: `req-${i}` });
+const hooks = { onConsole: (l: string, m: string) => console.log('console', l, m), onSecret: (call: string, name: unknown) => `value-of-${String(name)}` };
+let t = performance.now();
+const r = await rt.run({ id: 1, handler: 'hello.ts', route: '/u/:id' }, { method: 'GET', url: 'http://127.0.0.1:8000/u/1', headers: [], body: null }, ctx(1), hooks, limits);
+console.log('cold ms', (performance.now() - t).toFixed(1), r.kind, r.kind === 'response' ? new TextDecoder().decode(r.body) : JSON.stringify(r));
+t = performance.now();
+const N = 2000;
+const quiet = { onConsole: () => {}, onSecret: hooks.onSecret };
+await Promise.all(Array.from({ length: N }, (_, i) => rt.run({ id: 1, handler: 'hello.ts', route: '/u/:id' }, { method: 'GET', url: `http://127.0.0.1:8000/u/${i}`, headers: [], body: null }, ctx(i), quiet, limits)));
+console.log(`${N} concurrent runs: ${((N / (performance.now() - t)) * 1000).toFixed(0)}/s`);
+await rt.dispose();
