@@ -103,7 +103,9 @@ export function denoInfoArgs(file: string, lockFile: string): string[] {
   ];
 }
 
-const PASSED_THROUGH = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'];
+// Proxies, and where the OS keeps its certificate authorities (a TLS-inspecting proxy's CA
+// lives there): handlers and dependency downloads trust what the operator's machine trusts.
+const PASSED_THROUGH = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'DENO_CERT'];
 const WINDOWS_SYSTEM = ['SYSTEMROOT', 'SystemRoot', 'WINDIR', 'windir'];
 
 /**
@@ -112,9 +114,17 @@ const WINDOWS_SYSTEM = ['SYSTEMROOT', 'SystemRoot', 'WINDIR', 'windir'];
  * of it either way: they have no env permission and Deno.env is replaced by an empty one.
  */
 export function denoEnv(denoDir: string, appEnv: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Record<string, string> {
-  const env: Record<string, string> = { DENO_DIR: denoDir, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', DENO_NO_PACKAGE_JSON: '1' };
+  const env: Record<string, string> = {
+    DENO_DIR: denoDir,
+    NO_COLOR: '1',
+    DENO_NO_UPDATE_CHECK: '1',
+    DENO_NO_PACKAGE_JSON: '1',
+    DENO_TLS_CA_STORE: 'system,mozilla',
+  };
   const registry = appEnv.NPM_CONFIG_REGISTRY ?? appEnv.npm_config_registry;
   if (registry) env.NPM_CONFIG_REGISTRY = registry;
+  // Node's way of adding a CA is Deno's DENO_CERT.
+  if (appEnv.NODE_EXTRA_CA_CERTS && !appEnv.DENO_CERT) env.DENO_CERT = appEnv.NODE_EXTRA_CA_CERTS;
   for (const name of [...PASSED_THROUGH, ...(platform === 'win32' ? WINDOWS_SYSTEM : [])]) {
     const value = appEnv[name];
     if (value) env[name] = value;
