@@ -8,7 +8,9 @@ import { fmt, percentile, timeCalls, type Row } from './stats';
 
 /**
  * getSecret through the hierarchy with all four scopes populated and 10,000 secrets stored,
- * against one prepared indexed SELECT plus one AES-256-GCM decrypt of the same value.
+ * against one prepared indexed SELECT plus one AES-256-GCM decrypt of the same value: a
+ * name asked again (answered from the cache of resolved answers) and names asked for the
+ * first time (the full lookup and decrypt).
  */
 export function resolveBench(calls = 50_000): Row[] {
   const t = tempDir('crude-bench-resolve-');
@@ -57,6 +59,15 @@ export function resolveBench(calls = 50_000): Row[] {
     resolve.sort((a, b) => a - b);
     baseline.sort((a, b) => a - b);
     const complete = timeCalls(calls / 5, () => core.secrets.getCompleteSecret('BENCH', ctx));
+    // Every name once: 2,496 key-scoped names, each the first call for it (a cache miss).
+    const firstNames = Array.from({ length: 2496 }, (_, i) => `K_${i}`);
+    const first = firstNames
+      .map((name) => {
+        const t0 = process.hrtime.bigint();
+        core.secrets.getSecret(name, ctx);
+        return Number(process.hrtime.bigint() - t0) / 1000;
+      })
+      .sort((a, b) => a - b);
     core.close();
     db.close();
 
@@ -67,6 +78,15 @@ export function resolveBench(calls = 50_000): Row[] {
     return [
       { benchmark: 'resolve', measure: 'getSecret median (µs)', value: fmt(med, 2), baseline: fmt(bmed, 2), ratio: `${fmt(med / bmed, 2)}×`, goal: '≤ 2×', met: med / bmed <= 2 },
       { benchmark: 'resolve', measure: 'getSecret p99 (µs)', value: fmt(p99, 2), baseline: fmt(bp99, 2), ratio: `${fmt(p99 / bp99, 2)}×`, goal: '≤ 2×', met: p99 / bp99 <= 2 },
+      {
+        benchmark: 'resolve',
+        measure: 'getSecret of a name not asked before, median (µs)',
+        value: fmt(percentile(first, 50), 2),
+        baseline: fmt(bmed, 2),
+        ratio: `${fmt(percentile(first, 50) / bmed, 2)}×`,
+        goal: '≤ 2×',
+        met: percentile(first, 50) / bmed <= 2,
+      },
       {
         benchmark: 'resolve',
         measure: 'getCompleteSecret median (µs, 4 decrypts)',

@@ -12,6 +12,7 @@ import {
   type DeletePreview,
   type ExecutionLogEntry,
   type FunctionDef,
+  type HandlerPhase,
   type HostStatus,
   type RotationResult,
   type RotationStatus,
@@ -316,6 +317,8 @@ export interface ContractEvents {
   'rotation.finished': { ok: true; result: RotationResult } | { ok: false; message: string };
   'executions.new': { functionId: number; requestId: string; status: number };
   'host.status': HostStatus;
+  /** A function's handler process changed phase: fetching dependencies, starting, ready… */
+  'functions.runtime': { functionId: number; phase: HandlerPhase };
   'data.changed': { operation: OperationName };
 }
 export type EventName = keyof ContractEvents;
@@ -324,6 +327,7 @@ export const eventNames: EventName[] = [
   'rotation.finished',
   'executions.new',
   'host.status',
+  'functions.runtime',
   'data.changed',
 ];
 

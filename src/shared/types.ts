@@ -193,6 +193,9 @@ export interface Settings {
 
 export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
 
+/** A function's handler process, as the UI tells it ("fetching dependencies…"). */
+export type HandlerPhase = 'fetching-dependencies' | 'starting' | 'ready' | 'failed' | 'stopped';
+
 export interface ConsoleEntry {
   level: ConsoleLevel;
   message: string;

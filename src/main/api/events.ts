@@ -28,7 +28,7 @@ export class EventBus {
   }
 }
 
-/** Forwards rotation progress, rotation results and new executions into the bus. */
+/** Forwards rotation progress, rotation results, new executions and handler phases into the bus. */
 export function connectEvents(bus: EventBus, core: Core, host: FunctionHostApi): () => void {
   const offs = [
     core.rotation.onProgress((p) => bus.emit('rotation.progress', { done: p.done, total: p.total })),
@@ -37,6 +37,7 @@ export function connectEvents(bus: EventBus, core: Core, host: FunctionHostApi):
     host.onExecution((e) =>
       bus.emit('executions.new', { functionId: e.functionId, requestId: e.requestId, status: e.status }),
     ),
+    host.onRuntimePhase((functionId, phase) => bus.emit('functions.runtime', { functionId, phase })),
   ];
   return () => {
     for (const off of offs) off();

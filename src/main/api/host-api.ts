@@ -1,7 +1,7 @@
 // What the api layer needs from the function host. The real host
 // (src/main/core/host: createFunctionHost) satisfies it; tests may pass a stand-in.
 import type { InvokeResult, OperationParsedInput } from '../../shared/contract';
-import type { ExecutionLogEntry, HostStatus } from '../../shared/types';
+import type { ExecutionLogEntry, HandlerPhase, HostStatus } from '../../shared/types';
 
 export interface FunctionHostApi {
   start(): Promise<HostStatus>;
@@ -9,6 +9,7 @@ export interface FunctionHostApi {
   status(): HostStatus;
   invoke(input: OperationParsedInput<'functions.invoke'>): Promise<InvokeResult>;
   onExecution(listener: (entry: ExecutionLogEntry) => void): () => void;
+  onRuntimePhase(listener: (functionId: number, phase: HandlerPhase) => void): () => void;
 }
 
 /** A host that is not running; for tests and for shells started without one. */
@@ -23,5 +24,6 @@ export function stubHost(): FunctionHostApi {
       throw new CoreError('HOST_UNAVAILABLE', 'The function host is not running.');
     },
     onExecution: () => () => {},
+    onRuntimePhase: () => () => {},
   };
 }

@@ -1,9 +1,10 @@
 import type { ApiKey, DeletePreview } from '../../../shared/types';
 import { recordNameProblem } from '../../../shared/rules';
-import type { KeyService } from '../core-api';
+import type { AuthenticatedKey, KeyService } from '../core-api';
 import { constantTimeEqual, generateApiKeyValue, hashApiKey } from '../crypto/hash';
 import type { KeyRing } from '../crypto/key-ring';
 import { notFound, validation } from '../errors';
+import { AccessCache } from '../store/access-revision';
 import { nowIso, type Db } from '../store/database';
 import { mapConstraint } from '../store/sql';
 import type { WriteGate } from '../store/write-gate';
@@ -42,6 +43,7 @@ export const keyRecordLabel = (id: number, name?: string) => `API key #${id}${na
 /** API keys: generated values, encrypted at rest, found by keyed hash, compared in constant time. */
 export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, previews: DeletePreviewer): KeyService {
   const byId = db.prepare(`${SELECT} WHERE k.id = ?`);
+  const authenticated = new AccessCache<AuthenticatedKey | null>(db);
   const byHash = db.prepare(
     'SELECT k.id, k.value_encrypted, k.name, g.id AS group_id, g.name AS group_name FROM api_keys k JOIN api_groups g ON g.id = k.group_id WHERE k.value_hash = ?',
   );
@@ -121,18 +123,23 @@ export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, preview
     },
     authenticate(value) {
       if (typeof value !== 'string' || value.length === 0 || value.length > 512) return null;
-      const row = byHash.get(hashApiKey(ring.hashKey, value)) as
-        | { id: number; value_encrypted: string; name: string; group_id: number; group_name: string }
-        | undefined;
-      if (!row) return null;
-      let stored: string;
-      try {
-        stored = ring.cipher.decrypt(row.value_encrypted, keyRecordLabel(row.id, row.name));
-      } catch {
-        return null; // A tampered key record authenticates nobody.
-      }
-      if (!constantTimeEqual(stored, value)) return null;
-      return { key: { id: row.id, name: row.name }, group: { id: row.group_id, name: row.group_name } };
+      const hash = hashApiKey(ring.hashKey, value);
+      // Kept by keyed hash (never by value) until a key or group changes.
+      return authenticated.get(hash, () => check(hash, value));
     },
   };
+
+  /** Keyed-hash lookup, then the stored value decrypted and compared in constant time. */
+  function check(hash: string, value: string): AuthenticatedKey | null {
+    const row = byHash.get(hash) as { id: number; value_encrypted: string; name: string; group_id: number; group_name: string } | undefined;
+    if (!row) return null;
+    let stored: string;
+    try {
+      stored = ring.cipher.decrypt(row.value_encrypted, keyRecordLabel(row.id, row.name));
+    } catch {
+      return null; // A tampered key record authenticates nobody.
+    }
+    if (!constantTimeEqual(stored, value)) return null;
+    return { key: { id: row.id, name: row.name }, group: { id: row.group_id, name: row.group_name } };
+  }
 }

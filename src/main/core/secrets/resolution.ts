@@ -11,6 +11,7 @@ import { SCOPES_BY_PRECEDENCE } from '../../../shared/types';
 import type { ResolutionMatrix } from '../../../shared/contract';
 import type { MatrixWindow, ResolvedSecret } from '../core-api';
 import { CoreError, notFound, validation } from '../errors';
+import { AccessCache } from '../store/access-revision';
 import type { Db } from '../store/database';
 import type { SecretRow, SecretStore } from './secrets';
 
@@ -95,18 +96,29 @@ export function createResolver(db: Db, store: SecretStore) {
     return { functionId, keyId: v.public ? null : (keyId ?? null) };
   }
 
+  // Handlers ask for the same few names of the same callers over and over: the answers
+  // are kept until anything they depend on changes (the access revision).
+  const answers = new AccessCache<ResolvedSecret | CompleteSecret | undefined>(db);
+  const cacheKey = (kind: string, name: string, ctx: ResolutionContext) => `${kind}\u0000${ctx.functionId}\u0000${ctx.keyId ?? ''}\u0000${name}`;
+
   function getSecret(name: string, ctx: ResolutionContext, scope?: Scope): ResolvedSecret | undefined {
     if (scope !== undefined && !SCOPES.has(scope)) {
       throw validation('scope', 'Scope must be one of "global", "function", "group", "key".');
     }
     if (typeof name !== 'string' || name.length === 0) return undefined;
-    const winner = (
-      scope === undefined ? winnerStmt.get(params(name, ctx)) : oneScopeStmt.get({ ...params(name, ctx), scope })
-    ) as Candidate | undefined;
-    return winner ? { value: store.decrypt(winner), scope: winner.scope } : undefined;
+    return answers.get(cacheKey(scope ?? '*', name, ctx), () => {
+      const winner = (
+        scope === undefined ? winnerStmt.get(params(name, ctx)) : oneScopeStmt.get({ ...params(name, ctx), scope })
+      ) as Candidate | undefined;
+      return winner ? { value: store.decrypt(winner), scope: winner.scope } : undefined;
+    }) as ResolvedSecret | undefined;
   }
 
   function getCompleteSecret(name: string, ctx: ResolutionContext): CompleteSecret | undefined {
+    return answers.get(cacheKey('complete', name, ctx), () => completeSecret(name, ctx)) as CompleteSecret | undefined;
+  }
+
+  function completeSecret(name: string, ctx: ResolutionContext): CompleteSecret | undefined {
     const all = candidates(name, ctx);
     if (all.length === 0) return undefined;
     const out: CompleteSecret = {};

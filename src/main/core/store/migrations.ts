@@ -101,6 +101,29 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
       CREATE INDEX executions_by_function ON executions(function_id, id);
     `,
   },
+  {
+    // One number that moves with every change to what a caller may get: a secret, a key,
+    // a group, a function's groups. The host's caches of resolved secrets and authenticated
+    // keys are valid while it stands still. Triggers keep it, so that no write path — a
+    // cascade, a rotation, an edit with sqlite3 — can forget to.
+    version: 2,
+    sql: `
+      CREATE TABLE revisions (
+        name TEXT PRIMARY KEY,
+        n    INTEGER NOT NULL
+      );
+      INSERT INTO revisions (name, n) VALUES ('access', 0);
+      ${['secrets', 'api_keys', 'api_groups', 'function_groups', 'functions']
+        .flatMap((table) =>
+          ['INSERT', 'UPDATE', 'DELETE'].map(
+            (op) => `CREATE TRIGGER ${table}_${op.toLowerCase()}_access AFTER ${op} ON ${table} BEGIN
+        UPDATE revisions SET n = n + 1 WHERE name = 'access';
+      END;`,
+          ),
+        )
+        .join('\n      ')}
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's user_version, each in its own transaction. */

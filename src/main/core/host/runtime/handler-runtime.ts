@@ -1,6 +1,7 @@
 // The handler runtime as the function host sees it: run one request on one function's
 // handler, report what the handler printed and which secrets it asked for, and never throw.
 // The Deno sandbox (./deno) implements it; the host depends on this interface only.
+import type { HandlerPhase } from '../../../../shared/types';
 import type { ConsoleLevel, HandlerCtxData } from './protocol';
 
 export type { ConsoleLevel, HandlerCtxData } from './protocol';
@@ -58,7 +59,7 @@ export type RunOutcome =
   | { kind: 'failure'; failure: HandlerFailure };
 
 /** A function's runtime state, for the UI ("fetching dependencies…"). */
-export type RuntimePhase = 'fetching-dependencies' | 'starting' | 'ready' | 'failed' | 'stopped';
+export type RuntimePhase = HandlerPhase;
 
 export interface HandlerRuntime {
   /** Runs one request; every failure is an outcome, never a throw. */

@@ -2,10 +2,11 @@
 // query, headers, body and API key, and see what the handler answered and read.
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { InvokeResult } from '../../../../shared/contract';
-import type { FunctionDef, HttpMethod } from '../../../../shared/types';
+import type { FunctionDef, HandlerPhase, HttpMethod } from '../../../../shared/types';
 import { crude, errorMessage } from '../../api/client';
 import { Field } from '../../components/Field';
 import { KeyPicker } from '../../components/KeyPicker';
+import { useEvent } from '../../hooks/useEvent';
 import { useQuery } from '../../hooks/useQuery';
 import { StatusPill } from './FunctionsList';
 import { ConsoleList, TraceList } from './TraceList';
@@ -24,6 +25,12 @@ export function TryIt({ fn }: { fn: FunctionDef }): ReactNode {
   const [result, setResult] = useState<InvokeResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The first call after a change starts a handler process, and may download its npm:/jsr: imports.
+  const [phase, setPhase] = useState<HandlerPhase | null>(null);
+  useEvent('functions.runtime', (p) => {
+    if (p.functionId === fn.id) setPhase(p.phase);
+  });
+  const waitingFor = !busy ? null : phase === 'fetching-dependencies' ? 'Fetching dependencies…' : phase === 'starting' ? 'Starting the handler…' : 'Calling…';
 
   // Default key: none for a public function, else the first key of a required group.
   const keyId = keyChoice !== undefined ? keyChoice : fn.groupIds.length ? (keys.data?.find((k) => fn.groupIds.includes(k.groupId))?.id ?? null) : null;
@@ -91,8 +98,11 @@ export function TryIt({ fn }: { fn: FunctionDef }): ReactNode {
         ) : null}
         <div className="actions left">
           <button type="submit" className="primary" disabled={busy || Boolean(missingParam)}>
-            {busy ? 'Calling…' : '▶ Send request'}
+            {waitingFor ?? '▶ Send request'}
           </button>
+          <span className="muted small" role="status" data-testid="try-phase">
+            {busy && phase === 'fetching-dependencies' ? 'Downloading the npm:, jsr: and URL imports of this handler into the data folder; later calls use them offline.' : ''}
+          </span>
           {missingParam ? <span className="field-error">Fill in the path parameter :{missingParam}.</span> : null}
         </div>
         {error ? <div className="state error" role="alert">{error}</div> : null}

@@ -153,9 +153,6 @@ export function createDenoRuntime(o: DenoRuntimeOptions): HandlerRuntime {
     async run(fn: RuntimeFunction, request: RuntimeRequest, ctx: HandlerCtxData, hooks: RunHooks, limits: RuntimeLimits): Promise<RunOutcome> {
       const deadline = Date.now() + limits.timeoutMs;
       const file = join(codeDir, fn.handler);
-      if (!existsSync(file)) {
-        return { kind: 'failure', failure: { kind: 'handler-missing', message: `Handler file does not exist: ${fn.handler}` } };
-      }
       try {
         deno ??= findDeno(o.denoPath);
         runtimeFile ??= findHandlerRuntime(o.runtimeFile);
@@ -171,6 +168,8 @@ export function createDenoRuntime(o: DenoRuntimeOptions): HandlerRuntime {
         entry = undefined;
       }
       if (!entry) {
+        // (A running entry's stamps include the handler file: its removal is seen there.)
+        if (!existsSync(file)) return { kind: 'failure', failure: { kind: 'handler-missing', message: `Handler file does not exist: ${fn.handler}` } };
         entry = start(fn, file, limits, key, allowed);
         entries.set(fn.id, entry);
       }
