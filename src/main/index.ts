@@ -41,6 +41,20 @@ function fail(message: string): never {
  * better-sqlite3 built for Electron's ABI (scripts/native-electron.mjs), when present and
  * built for this Electron version; otherwise better-sqlite3's default lookup.
  */
+/**
+ * A packaged app carries the Deno binary in resources/deno/ and the handler runtime
+ * unpacked from the asar archive (Deno cannot read inside it); in development both are
+ * found in node_modules and out/main (docs/handler-runtime.md).
+ */
+function packagedHandlerRuntime(): { denoPath?: string; runtimeFile?: string } | undefined {
+  if (!app.isPackaged) return undefined;
+  const resources = process.resourcesPath ?? '';
+  return {
+    denoPath: join(resources, 'deno', process.platform === 'win32' ? 'deno.exe' : 'deno'),
+    runtimeFile: join(resources, 'app.asar.unpacked', 'out', 'main', 'handler-runtime.js'),
+  };
+}
+
 function electronNativeBinding(): string | undefined {
   const dir = join(app.getAppPath(), '.native/electron');
   const binding = join(dir, 'better_sqlite3.node');
@@ -213,7 +227,7 @@ async function main(): Promise<void> {
   await app.whenReady();
   hardenSessions();
   try {
-    services = await startServices({ dataDir, mode: 'electron', nativeBinding: electronNativeBinding(), hostPort: args.hostPort });
+    services = await startServices({ dataDir, mode: 'electron', nativeBinding: electronNativeBinding(), hostPort: args.hostPort, handlerRuntime: packagedHandlerRuntime() });
   } catch (err) {
     fail(openFailure(err));
   }

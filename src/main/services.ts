@@ -21,6 +21,8 @@ export interface StartServicesOptions {
   mode: 'electron' | 'browser';
   nativeBinding?: string;
   hostPort?: number;
+  /** Where a packaged app carries Deno and the bundled handler runtime (docs/handler-runtime.md). */
+  handlerRuntime?: { denoPath?: string; runtimeFile?: string };
 }
 
 export async function startServices(options: StartServicesOptions): Promise<Services> {
@@ -28,7 +30,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   let host: FunctionHostApi;
   try {
     if (core.firstStart) seedExamples(core);
-    host = createFunctionHost(core, options.hostPort === undefined ? {} : { port: options.hostPort });
+    host = createFunctionHost(core, { ...(options.hostPort === undefined ? {} : { port: options.hostPort }), ...options.handlerRuntime });
   } catch (err) {
     core.close();
     throw err;
