@@ -94,7 +94,7 @@ describe('npm run serve (out/main/serve.js)', () => {
     expect(host.data.running).toBe(true);
     const fns = await rpc('functions.list');
     expect(fns.ok).toBe(true);
-    // The built app runs handlers in out/main/handler-worker.js: call the seeded example.
+    // The built app runs handlers on Deno with out/main/handler-runtime.js: call the seeded example.
     const hello = fns.data.find((f: { name: string }) => f.name === 'hello');
     const inv = await rpc('functions.invoke', { functionId: hello.id });
     expect(inv.ok, JSON.stringify(inv.error)).toBe(true);
