@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { secretBinding } from '../src/main/core/crypto/bindings';
 import { VersionedCipher } from '../src/main/core/crypto/cipher';
 import { readKeyFile } from '../src/main/core/crypto/key-file';
 import { openCore } from '../src/main/core';
@@ -52,7 +53,7 @@ export function resolveBench(calls = 50_000): Row[] {
       baseline.push(
         ...timeCalls(calls / rounds, () => {
           const row = stmt.get('BENCH', 'key', key.id) as { value_encrypted: string };
-          cipher.decrypt(row.value_encrypted, 'bench');
+          cipher.decrypt(row.value_encrypted, 'bench', secretBinding({ scope: 'key', scope_id: key.id, name: 'BENCH' }));
         }),
       );
     }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { secretBinding } from '../src/main/core/crypto/bindings';
 import { VersionedCipher, generateKey } from '../src/main/core/crypto/cipher';
 import { readKeyFile } from '../src/main/core/crypto/key-file';
 import { openCore } from '../src/main/core';
@@ -17,12 +18,15 @@ async function rotateOnce(n: number): Promise<{ ms: number; baselineMs: number; 
     openCore({ dataDir: t.dir }).close();
     bulkInsertSecrets(t.dir, n);
     const db = new Database(`${t.dir}/database.db`, { readonly: true });
-    const values = (db.prepare('SELECT value_encrypted AS v FROM secrets').all() as { v: string }[]).map((r) => r.v);
+    const rows = db.prepare('SELECT value_encrypted AS v, name, scope, scope_id FROM secrets').all() as { v: string; name: string; scope: string; scope_id: number }[];
     db.close();
     const k = readKeyFile(`${t.dir}/encryption-keys.json`)!;
     const both = new VersionedCipher({ version: 'B', key: generateKey() }, [{ version: 'A', key: k.currentKey }]);
     const b0 = performance.now();
-    for (const v of values) both.encrypt(both.decrypt(v, 'bench'));
+    for (const r of rows) {
+      const binding = secretBinding(r);
+      both.encrypt(both.decrypt(r.v, 'bench', binding), binding);
+    }
     const baselineMs = performance.now() - b0;
 
     const core = openCore({ dataDir: t.dir });

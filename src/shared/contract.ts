@@ -27,6 +27,7 @@ import {
   MAX_NAME_LENGTH,
   MAX_TEXT_LENGTH,
   MAX_LOCAL_HOSTS,
+  corsProblem,
   groupNameProblem,
   handlerPathProblem,
   localTargetProblem,
@@ -61,11 +62,25 @@ const codePath = z
   .min(1, 'Path is required.')
   .max(512)
   .superRefine((v, ctx) => {
-    if (v.startsWith('/') || /^[a-zA-Z]:/.test(v) || v.split(/[\\/]/).some((p) => p === '..' || p === '')) {
+    if (v.includes('\u0000')) ctx.addIssue({ code: 'custom', message: 'Path may not contain a NUL character.' });
+    else if (v.startsWith('/') || /^[a-zA-Z]:/.test(v) || v.split(/[\\/]/).some((p) => p === '..' || p === '')) {
       ctx.addIssue({ code: 'custom', message: 'Path must stay inside the code/ folder (relative, no "..").' });
     }
   });
 const methods = z.array(method).min(1, 'Choose at least one HTTP method.').max(HTTP_METHODS.length);
+const corsConfig = z
+  .object({
+    origins: z.array(z.string().max(300)).max(50),
+    credentials: z.boolean().optional(),
+    maxAge: z.number().int().optional(),
+    allowHeaders: z.array(z.string().max(100)).max(50).optional(),
+    exposeHeaders: z.array(z.string().max(100)).max(50).optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const p = corsProblem(v);
+    if (p) ctx.addIssue({ code: 'custom', message: p.message, path: p.field.split('.').slice(1) });
+  });
 const empty = z.object({}).strict();
 const byId = z.object({ id }).strict();
 
@@ -184,6 +199,7 @@ export const contract = {
         groupIds: z.array(id).max(100).optional(),
         description: optionalText,
         enabled: z.boolean().optional(),
+        cors: corsConfig.nullable().optional(),
       })
       .strict(),
   ),
@@ -198,6 +214,7 @@ export const contract = {
         groupIds: z.array(id).max(100).optional(),
         description: optionalText,
         enabled: z.boolean().optional(),
+        cors: corsConfig.nullable().optional(),
       })
       .strict(),
   ),

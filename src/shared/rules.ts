@@ -52,6 +52,8 @@ export function recordNameProblem(kind: 'Key' | 'Function', name: string): strin
 
 /** Why `value` cannot be stored as a secret, or null. Never quotes the value. */
 export function secretValueProblem(value: string): string | null {
+  // A lone surrogate has no UTF-8 form: stored, it would silently become U+FFFD.
+  if (!value.isWellFormed()) return 'Secret value contains a broken character (a lone UTF-16 surrogate) that cannot be stored as text.';
   const bytes = utf8Length(value);
   if (bytes > MAX_SECRET_BYTES) {
     return `Secret value is ${bytes} bytes; the limit is ${MAX_SECRET_BYTES} bytes (16 KiB).`;
@@ -81,6 +83,7 @@ export function normaliseRoute(route: string): string {
 
 export function handlerPathProblem(path: string): string | null {
   if (path.length === 0) return 'Handler file is required.';
+  if (path.includes('\u0000')) return 'Handler file path may not contain a NUL character.';
   if (path.startsWith('/') || /^[a-zA-Z]:/.test(path) || path.startsWith('\\')) {
     return 'Handler file must be a path relative to the code/ folder.';
   }
@@ -113,4 +116,39 @@ export function parseLocalTarget(entry: string): LocalTarget | null {
 
 export function localTargetProblem(entry: string): string | null {
   return parseLocalTarget(entry) ? null : `"${entry.slice(0, 80)}" is not host:port (for example 127.0.0.1:5432 or localhost:6379).`;
+}
+
+/** Why a function's CORS settings cannot be saved, or null. `field` names the part. */
+export function corsProblem(cors: {
+  origins?: unknown;
+  credentials?: unknown;
+  maxAge?: unknown;
+  allowHeaders?: unknown;
+  exposeHeaders?: unknown;
+}): { field: string; message: string } | null {
+  const origins = cors.origins;
+  if (!Array.isArray(origins) || origins.length === 0 || origins.length > 50) {
+    return { field: 'cors.origins', message: 'CORS needs 1 to 50 allowed origins, or "*" for any.' };
+  }
+  for (const o of origins) {
+    if (o === '*') continue;
+    if (typeof o !== 'string' || !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-fA-F:.]+\](:\d{1,5})?$/.test(o)) {
+      return { field: 'cors.origins', message: `"${String(o).slice(0, 80)}" is not an origin: write scheme://host[:port], like https://app.example.com, with no path.` };
+    }
+  }
+  if (origins.includes('*') && origins.length > 1) return { field: 'cors.origins', message: '"*" allows any origin: list it alone.' };
+  if (cors.credentials === true && origins.includes('*')) {
+    return { field: 'cors.credentials', message: 'Credentials cannot be allowed for any origin ("*"): list the origins.' };
+  }
+  if (cors.maxAge !== undefined && (!Number.isInteger(cors.maxAge) || (cors.maxAge as number) < 0 || (cors.maxAge as number) > 31_536_000)) {
+    return { field: 'cors.maxAge', message: 'Max age is a whole number of seconds from 0 to 31536000.' };
+  }
+  for (const key of ['allowHeaders', 'exposeHeaders'] as const) {
+    const list = cors[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || list.length > 50 || list.some((h) => typeof h !== 'string' || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(h))) {
+      return { field: `cors.${key}`, message: `${key === 'allowHeaders' ? 'Allowed' : 'Exposed'} headers are up to 50 header names.` };
+    }
+  }
+  return null;
 }

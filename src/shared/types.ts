@@ -38,6 +38,8 @@ export interface ApiKeyGroup {
   secretCount: number;
   createdAt: string;
   updatedAt: string;
+  /** Its row fails its integrity check: it was changed outside the app, and is refused where it is used. */
+  tampered?: true;
 }
 
 /** An API key as listed: never carries its value (see `keys.reveal`). */
@@ -50,6 +52,8 @@ export interface ApiKey {
   secretCount: number;
   createdAt: string;
   updatedAt: string;
+  /** Its row fails its integrity check: it was changed outside the app, and is refused where it is used. */
+  tampered?: true;
 }
 
 export interface FunctionDef {
@@ -63,10 +67,26 @@ export interface FunctionDef {
   /** Required API key group ids; empty = public function. */
   groupIds: number[];
   enabled: boolean;
+  /** Rules for browser callers from other origins; null: cross-origin calls are refused. */
+  cors: CorsConfig | null;
   secretCount: number;
   lastStatus: number | null;
   createdAt: string;
   updatedAt: string;
+  /** Its row fails its integrity check: it was changed outside the app, and is refused where it is used. */
+  tampered?: true;
+}
+
+/** A function's CORS settings, as the platform has them (handler-context.md). */
+export interface CorsConfig {
+  /** Allowed origins ("https://app.example.com"), or ["*"]. */
+  origins: string[];
+  /** Allow credentials (cookies, Authorization); not with "*". */
+  credentials?: boolean;
+  /** How long a browser may cache a preflight answer, in seconds (default 86400). */
+  maxAge?: number;
+  allowHeaders?: string[];
+  exposeHeaders?: string[];
 }
 
 /** A secret as listed: the value is masked; `secrets.reveal` returns it on request. */

@@ -122,6 +122,43 @@ describe('validation errors name the field', () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.code).toBe('VALIDATION');
   });
+  it('a body that is not valid UTF-8 is refused, not silently changed', async () => {
+    const bytes = Buffer.concat([Buffer.from('{"name":"bad-'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]);
+    const res = await fetch(`${w.base}/rpc/groups.create`, { method: 'POST', headers: { authorization: `Bearer ${w.token}`, 'content-type': 'application/json' }, body: bytes });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).error).toMatchObject({ code: 'VALIDATION', message: 'The request body is not valid UTF-8.' });
+    expect((await w.rpc('groups.list')).body.data.map((g: { name: string }) => g.name).join()).not.toMatch(/bad-/);
+  });
+  it('a secret value with a lone surrogate is refused, naming the field', async () => {
+    // "\ud800" in JSON text is valid JSON and valid UTF-8, but no character: it has no UTF-8 form.
+    const res = await fetch(`${w.base}/rpc/secrets.create`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${w.token}`, 'content-type': 'application/json' },
+      body: '{"name":"LONE","value":"before\\ud800after","scope":"global"}',
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).error).toMatchObject({ code: 'VALIDATION', field: 'value' });
+  });
+  it('a chunked body past the limit is refused while it arrives, not after reading all of it', async () => {
+    let sent = 0;
+    const chunk = new Uint8Array(64 * 1024).fill(0x20);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 50 * 1024 * 1024) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await fetch(`${w.base}/rpc/groups.list`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${w.token}`, 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).error.message).toMatch(/larger than/);
+    expect(sent).toBeLessThan(20 * 1024 * 1024);
+  });
   it('core errors keep their code', async () => {
     const { status, body } = await w.rpc('functions.get', { id: 999999 });
     expect(status).toBe(404);

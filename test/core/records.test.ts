@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, symlinkSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -140,6 +140,25 @@ describe('functions', () => {
     expect(existsSync(join(outside.dir, 'evil.ts'))).toBe(false);
     t.core.code.write('ok/fine.ts', 'export default 1');
     expect(t.core.code.list().map((f) => f.path)).toEqual(['ok/fine.ts']);
+  });
+
+  it('a symlink planted where a save puts its temp file does not send the write elsewhere', () => {
+    const t = fresh();
+    const target = join(t.core.paths.codeDir, 'handler.ts');
+    const keysBefore = readFileSync(t.core.paths.keyFile, 'utf8');
+    // The name the save used to write through before renaming, and a few guesses like it.
+    for (const name of [`${target}.${process.pid}.saving`, `${target}.saving`, `${target}.tmp`]) symlinkSync(t.core.paths.keyFile, name);
+    t.core.code.write('handler.ts', 'export default async (c) => c.text("saved")');
+    expect(readFileSync(t.core.paths.keyFile, 'utf8')).toBe(keysBefore);
+    expect(readFileSync(target, 'utf8')).toBe('export default async (c) => c.text("saved")');
+    expect(lstatSync(target).isSymbolicLink()).toBe(false);
+  });
+
+  it('a NUL byte in a code path is a validation error naming the field, not an internal error', () => {
+    const t = fresh();
+    for (const op of [() => t.core.code.write('a\u0000.ts', 'x'), () => t.core.code.read('x\u0000y'), () => t.core.code.delete('\u0000')]) {
+      expect(err(op)).toMatchObject({ code: 'VALIDATION', field: 'path' });
+    }
   });
 });
 

@@ -266,3 +266,21 @@ describe('key rotation', () => {
     for (const [id, v] of expected) expect(again.secrets.reveal(id)).toBe(v);
   });
 });
+
+describe('rotation covers the execution log', () => {
+  it('re-encrypts handler output in the log with the new key; the log still reads', async () => {
+    const { t, w } = populated(3);
+    t.core.executions.record({
+      functionId: w.notify.id, requestId: 'rotated-entry', at: new Date().toISOString(), method: 'POST', path: '/run/notify', status: 500, durationMs: 2,
+      keyId: null, keyName: null, groupName: null, console: [{ level: 'log', message: 'printed before the rotation', at: '' }], error: 'thrown before the rotation', trace: [],
+    });
+    t.core.executions.list(w.notify.id); // flushed to the database
+    const result = await t.core.rotation.rotateNow();
+    expect(result.skipped).toEqual([]);
+    const db = new Database(t.core.paths.databaseFile, { readonly: true });
+    const row = db.prepare("SELECT console, error FROM executions WHERE request_id = 'rotated-entry'").get() as { console: string; error: string };
+    db.close();
+    expect([row.console[0], row.error[0]]).toEqual([result.toVersion, result.toVersion]);
+    expect(t.core.executions.list(w.notify.id)[0]).toMatchObject({ console: [{ message: 'printed before the rotation' }], error: 'thrown before the rotation' });
+  });
+});

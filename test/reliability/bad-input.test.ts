@@ -36,12 +36,14 @@ afterAll(() => {
   t.cleanup();
 });
 
+// Text that has no UTF-8 form (lone surrogates), and NUL bytes.
+const brokenText = fc.constantFrom('\ud800', 'value\udfff', 'a\ud83d', '\udc00\ud800', 'nul\u0000byte', 'x\u0000');
 // Names with every disallowed character class, wrong types, oversized strings, unknown ids.
 const badName = fc.oneof(
   fc.constantFrom('api.key', 'my secret', 'secret@example', '', 'naïve', 'a/b', '../x', 'x\u0000y', 'tab\tbed', 'émoji🔑', 'A'.repeat(300)),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((s) => !/^[a-zA-Z0-9_-]+$/.test(s)),
 );
-const anyValue = fc.oneof(fc.anything(), fc.constant('x'.repeat(16 * 1024 + 1)), fc.constant(null), fc.integer(), fc.boolean(), fc.array(fc.string()));
+const anyValue = fc.oneof(fc.anything(), fc.constant('x'.repeat(16 * 1024 + 1)), fc.constant(null), fc.integer(), fc.boolean(), fc.array(fc.string()), brokenText);
 const unknownId = fc.integer({ min: 100_000, max: 2 ** 31 - 1 });
 const wrongId = fc.oneof(unknownId, fc.constantFrom(0, -1, 1.5, Number.NaN), fc.string(), fc.constant(null));
 
@@ -58,6 +60,7 @@ function hostileInputs(op: OperationName): fc.Arbitrary<unknown> {
         generic,
         fc.record({ name: badName, value: fc.string(), scope: fc.constant('global') }),
         fc.record({ name: fc.constant('OK_NAME'), value: anyValue, scope: fc.constantFrom('global', 'function', 'group', 'key', 'team') }),
+        fc.record({ name: fc.constant('OK_NAME'), value: fc.constantFrom('\ud800', 'lone \udfff surrogate', 'end\ud83d'), scope: fc.constant('global') }),
         fc.record({ name: fc.constant('OK_NAME'), value: fc.constant('v'), scope: fc.constantFrom('function', 'group', 'key'), scopeId: wrongId }),
         fc.constant({ name: 'EXISTING', value: 'dup', scope: 'global' }),
         fc.record({ name: fc.constant('OK_NAME'), value: fc.constant('v'), scope: fc.constant('global'), extra: fc.anything() }),
@@ -79,7 +82,11 @@ function hostileInputs(op: OperationName): fc.Arbitrary<unknown> {
     case 'code.write':
     case 'code.read':
     case 'code.delete':
-      return fc.oneof(generic, fc.record({ path: fc.constantFrom('../x.ts', '/etc/passwd', 'a/../../b', '', 'C:\\x'), content: fc.string() }));
+      return fc.oneof(
+        generic,
+        fc.record({ path: fc.constantFrom('../x.ts', '/etc/passwd', 'a/../../b', '', 'C:\\x', 'a\u0000.ts', 'dir\u0000/x.ts'), content: fc.string() }),
+        fc.record({ path: fc.constant('fine.ts'), content: brokenText }),
+      );
     case 'settings.set':
       return fc.oneof(generic, fc.record({ hostPort: fc.oneof(fc.integer({ min: 65536 }), fc.integer({ max: -1 })), logRetention: fc.constant(0) }));
     case 'rotation.setInterval':
@@ -123,6 +130,11 @@ describe('hostile input to every contract operation', () => {
       ['functions.create', { name: 'f', route: '/f', methods: ['GET'], handler: '../f.ts' }, 'handler'],
       ['settings.set', { hostPort: 70000 }, 'hostPort'],
       ['secrets.list', { scope: 'global', bogus: 1 }, 'bogus'],
+      ['code.write', { path: 'a\u0000b.ts', content: 'x' }, 'path'],
+      ['code.read', { path: 'x\u0000' }, 'path'],
+      ['secrets.create', { name: 'OK', value: 'lone \ud800 surrogate', scope: 'global' }, 'value'],
+      ['code.write', { path: 'ok.ts', content: 'broken \udfff' }, 'content'],
+      ['functions.create', { name: 'f', route: '/f', methods: ['GET'], handler: 'f\u0000.ts' }, 'handler'],
     ];
     for (const [op, input, field] of cases) {
       const res = await dispatch(op, input);

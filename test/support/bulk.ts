@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { VersionedCipher } from '../../src/main/core/crypto/cipher';
 import { readKeyFile } from '../../src/main/core/crypto/key-file';
 import { dataPaths } from '../../src/main/core';
+import { secretBinding } from '../../src/main/core/crypto/bindings';
 
 /** The value the fixture stores for secret number i (deterministic, so a check needs no map). */
 export const bulkValue = (i: number) => `bulk-value-${i}-${'v'.repeat(i % 40)}`;
@@ -23,7 +24,8 @@ export function bulkInsertSecrets(dataDir: string, count: number, scope: { scope
     db.transaction(() => {
       for (let i = 0; i < count; i++) {
         const v = bulkValue(i);
-        insert.run(`${prefix}_${i}`, cipher.encrypt(v), Buffer.byteLength(v), scope.scope, scope.scopeId, now, now);
+        const name = `${prefix}_${i}`;
+        insert.run(name, cipher.encrypt(v, secretBinding({ scope: scope.scope, scope_id: scope.scopeId, name })), Buffer.byteLength(v), scope.scope, scope.scopeId, now, now);
       }
     })();
   } finally {

@@ -19,6 +19,7 @@ import { CONTENT_SECURITY_POLICY } from '../window-security';
 import { httpStatusFor } from './errors';
 import type { EventBus } from './events';
 import type { Dispatch } from './registry';
+import { readCapped } from '../core/host/read-capped';
 
 export const MAX_RPC_BODY_BYTES = 4 * 1024 * 1024;
 const KEEP_ALIVE_MS = 15_000;
@@ -128,13 +129,16 @@ export function createHttpApp(options: HttpTransportOptions): Hono {
 
   app.post('/rpc/:operation', async (c) => {
     c.header('Cache-Control', 'no-store');
-    const length = Number(c.req.header('content-length') ?? '0');
-    if (length > MAX_RPC_BODY_BYTES) {
-      return errorJson(c, { code: 'VALIDATION', message: `The request body is larger than ${MAX_RPC_BODY_BYTES} bytes.` });
-    }
-    const text = await c.req.text();
-    if (Buffer.byteLength(text) > MAX_RPC_BODY_BYTES) {
-      return errorJson(c, { code: 'VALIDATION', message: `The request body is larger than ${MAX_RPC_BODY_BYTES} bytes.` });
+    const tooLarge = () => errorJson(c, { code: 'VALIDATION', message: `The request body is larger than ${MAX_RPC_BODY_BYTES} bytes.` });
+    if (Number(c.req.header('content-length') ?? '0') > MAX_RPC_BODY_BYTES) return tooLarge();
+    // Read with the limit as the bytes arrive: a chunked body announces no length.
+    const bytes = await readCapped(c.req.raw.body, MAX_RPC_BODY_BYTES);
+    if (bytes === null) return tooLarge();
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return errorJson(c, { code: 'VALIDATION', message: 'The request body is not valid UTF-8.' });
     }
     let input: unknown = {};
     if (text.trim() !== '') {

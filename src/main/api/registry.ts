@@ -104,6 +104,23 @@ export interface DispatcherOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * The path of the first string (or key) in `value` with a lone surrogate, "" for the top
+ * level, or null when all text is well formed. Such text has no UTF-8 form: stored, it
+ * would silently become U+FFFD, so it is refused instead.
+ */
+export function brokenText(value: unknown, path = '', depth = 0): string | null {
+  if (typeof value === 'string') return value.isWellFormed() ? null : path;
+  if (!value || typeof value !== 'object' || depth > 20) return null;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const here = path ? `${path}.${k}` : k;
+    if (!k.isWellFormed()) return here;
+    const found = brokenText(v, here, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/**
  * `dispatch(operation, rawInput)`: unknown operation → NOT_FOUND; schema failure →
  * VALIDATION naming the field; CoreError → its shape; anything else → INTERNAL.
  * Writes wait for a running rotation instead of failing, and announce 'data.changed'.
@@ -123,6 +140,11 @@ export function createDispatcher(deps: RegistryDeps & { bus?: EventBus }, option
       return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown operation "${String(operation)}".` } };
     }
     const spec = contract[operation];
+    const broken = brokenText(rawInput);
+    if (broken !== null) {
+      const field = broken || undefined;
+      return { ok: false, error: { code: 'VALIDATION', message: `${field ? `Field "${field}"` : 'The input'} contains a broken character (a lone UTF-16 surrogate) that cannot be stored as text.`, ...(field ? { field } : {}) } };
+    }
     const parsed = spec.input.safeParse(rawInput ?? {});
     if (!parsed.success) return { ok: false, error: validationError(parsed.error) };
     try {

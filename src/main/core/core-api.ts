@@ -5,6 +5,7 @@ import type {
   ApiKey,
   ApiKeyGroup,
   CompleteSecret,
+  CorsConfig,
   DeletePreview,
   ExecutionLogEntry,
   FunctionDef,
@@ -71,6 +72,8 @@ export interface FunctionInput {
   groupIds?: number[];
   description?: string | null;
   enabled?: boolean;
+  /** CORS rules for browser callers; null removes them. */
+  cors?: CorsConfig | null;
 }
 
 export interface FunctionService {

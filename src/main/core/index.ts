@@ -18,10 +18,10 @@ import { createResolver } from './secrets/resolution';
 import { createSecretStore } from './secrets/secrets';
 import { secretUsesOf } from './secrets/uses';
 import { createSettingsService, readMeta, writeMeta } from './settings/settings';
-import { holdsCiphertext, nowIso, openDatabase, type Db } from './store/database';
+import { holdsCiphertext, openDatabase, type Db } from './store/database';
+import { migrateData } from './store/data-migrations';
 import { acquireLock } from './store/lock';
 import { WriteGate } from './store/write-gate';
-import { MANAGEMENT_GROUP } from '../../shared/rules';
 
 export type { Core } from './core-api';
 export { CoreError, isCoreError } from './errors';
@@ -88,13 +88,15 @@ export function openCore(options: OpenCoreOptions): Core {
     const firstStart = !existsSync(paths.databaseFile);
     db = openDatabase(paths.databaseFile, options.nativeBinding);
     const ring = loadKeys(db, paths);
+    // Before an interrupted rotation is finished: it re-encrypts bound values only.
+    migrateData(db, ring);
     const gate = new WriteGate();
     const settings = createSettingsService(db);
     const previews = createDeletePreviewer(db);
     const code = createCodeService(paths.codeDir);
-    const groups = createGroupService(db, gate, previews);
+    const groups = createGroupService(db, ring, gate, previews);
     const keys = createKeyService(db, ring, gate, previews);
-    const functions = createFunctionService(db, code, gate, previews);
+    const functions = createFunctionService(db, ring, code, gate, previews);
     const store = createSecretStore(db, ring, gate);
     const resolver = createResolver(db, store);
     const rotation = createRotation({
@@ -108,17 +110,9 @@ export function openCore(options: OpenCoreOptions): Core {
       parallelFrom: options.rotationParallelFrom,
       helper: options.rotationHelper,
     });
-    const executions = createExecutionLog(db, gate, settings);
+    const executions = createExecutionLog(db, ring, gate, settings);
 
-    if (!groups.getByName(MANAGEMENT_GROUP)) {
-      const now = nowIso();
-      db.prepare('INSERT INTO api_groups (name, description, created_at, updated_at) VALUES (?, ?, ?, ?)').run(
-        MANAGEMENT_GROUP,
-        'Keys of this group may call the admin API.',
-        now,
-        now,
-      );
-    }
+    groups.ensureManagementGroup();
     rotation.finishInterruptedRotation();
 
     const openDb = db;

@@ -28,6 +28,10 @@ export const VERSION_PATTERN = /^[A-Z]$/;
  * AES-256-GCM with versioned keys. Stored form: `VERSION + base64(IV || ciphertext || tag)`.
  * Encrypts with the current key; decrypts with whichever loaded key the letter names,
  * so values written before a rotation stay readable until they are re-encrypted.
+ *
+ * Every value is bound to the record it belongs to: `binding` (crypto/bindings.ts) is the
+ * additional authenticated data, so a ciphertext moved to another record — another
+ * secret, another key's group — fails to decrypt, loudly, for that record alone.
  */
 export class VersionedCipher {
   private readonly keys = new Map<string, Buffer>();
@@ -47,20 +51,22 @@ export class VersionedCipher {
     return this.keys.has(version);
   }
 
-  /** Encrypts with the current key and a fresh random IV. */
-  encrypt(plaintext: string): string {
+  /** Encrypts with the current key and a fresh random IV, bound to `binding`. */
+  encrypt(plaintext: string, binding: string): string {
     const iv = freshIv();
     const cipher = createCipheriv(ALGORITHM, this.current.key, iv);
+    cipher.setAAD(Buffer.from(binding, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
     return this.current.version + Buffer.concat([iv, body, tag]).toString('base64');
   }
 
   /**
-   * Decrypts a stored value. `record` names the row in errors ("secret #3 (global DB_URL)");
-   * the error never carries the value or the ciphertext.
+   * Decrypts a stored value bound to `binding`. `record` names the row in errors ("secret
+   * #3 (global DB_URL)"); the error never carries the value or the ciphertext. Null
+   * `binding` reads a value stored before values were bound (the data migration only).
    */
-  decrypt(stored: string, record: string): string {
+  decrypt(stored: string, record: string, binding: string | null): string {
     const version = stored.charAt(0);
     const key = this.keys.get(version);
     if (!VERSION_PATTERN.test(version) || !key) {
@@ -75,6 +81,7 @@ export class VersionedCipher {
     }
     try {
       const decipher = createDecipheriv(ALGORITHM, key, raw.subarray(0, IV_BYTES));
+      if (binding !== null) decipher.setAAD(Buffer.from(binding, 'utf8'));
       decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
       return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString(
         'utf8',
@@ -82,7 +89,7 @@ export class VersionedCipher {
     } catch {
       throw new CoreError(
         'DECRYPTION_FAILED',
-        `Cannot decrypt ${record}: authentication failed (the stored value was altered or belongs to another key).`,
+        `Cannot decrypt ${record}: authentication failed (the stored value was altered, moved from another record, or belongs to another key).`,
       );
     }
   }

@@ -1,4 +1,5 @@
 import { VersionedCipher } from './cipher';
+import { Integrity } from './integrity';
 import type { KeyFile } from './key-file';
 
 /**
@@ -7,9 +8,12 @@ import type { KeyFile } from './key-file';
  */
 export class KeyRing {
   cipher: VersionedCipher;
+  /** MACs of the rows that decide access; its key follows the hash key, which rotation keeps. */
+  readonly integrity: Integrity;
 
   constructor(public keyFile: KeyFile) {
     this.cipher = KeyRing.cipherFor(keyFile);
+    this.integrity = new Integrity(keyFile.hashKey);
   }
 
   get hashKey(): Buffer {

@@ -1,5 +1,7 @@
 import type { ExecutionLogEntry } from '../../../shared/types';
 import type { ExecutionLog, NewExecution, SettingsService } from '../core-api';
+import { executionBinding } from '../crypto/bindings';
+import type { KeyRing } from '../crypto/key-ring';
 import type { Db } from '../store/database';
 import type { WriteGate } from '../store/write-gate';
 
@@ -20,25 +22,12 @@ interface Row {
   trace: string;
 }
 
-const toEntry = (r: Row): ExecutionLogEntry => ({
-  id: r.id,
-  functionId: r.function_id,
-  requestId: r.request_id,
-  at: r.at,
-  method: r.method,
-  path: r.path,
-  status: r.status,
-  durationMs: r.duration_ms,
-  keyId: r.key_id,
-  keyName: r.key_name,
-  groupName: r.group_name,
-  console: JSON.parse(r.console) as ExecutionLogEntry['console'],
-  error: r.error,
-  trace: JSON.parse(r.trace) as ExecutionLogEntry['trace'],
-});
 
 /**
- * Per-function execution log, trimmed to the retention setting. Entries are written in
+ * Per-function execution log, trimmed to the retention setting. What handler code
+ * produced — console output, error messages and stacks — is encrypted like secrets (bound
+ * to the entry's request id, re-encrypted by rotation): redaction keeps values out of what
+ * is shown, encryption keeps whatever it misses off the disk. Entries are written in
  * batches (one transaction, one fsync) shortly after they arrive: a commit per request
  * would cap the function host at a few hundred requests a second. Entries that arrive
  * while a key rotation holds its transaction open wait until it ends, so they can never
@@ -46,10 +35,44 @@ const toEntry = (r: Row): ExecutionLogEntry => ({
  */
 export function createExecutionLog(
   db: Db,
+  ring: KeyRing,
   gate: WriteGate,
   settings: SettingsService,
   flushAfterMs = 50,
 ): ExecutionLog & { flush(): void } {
+  const seal = (text: string, requestId: string, column: 'console' | 'error') => ring.cipher.encrypt(text, executionBinding(requestId, column));
+  const open = (stored: string, r: Row, column: 'console' | 'error'): string =>
+    ring.cipher.decrypt(stored, `execution log entry ${r.request_id} (${column})`, executionBinding(r.request_id, column));
+
+  function toEntry(r: Row): ExecutionLogEntry {
+    let consoleEntries: ExecutionLogEntry['console'] = [];
+    let error = r.error;
+    try {
+      if (r.console !== '') consoleEntries = JSON.parse(open(r.console, r, 'console')) as ExecutionLogEntry['console'];
+      if (r.error !== null) error = open(r.error, r, 'error');
+    } catch (e) {
+      // Unreadable (edited outside the app, or a key that is gone): say so, keep the rest.
+      consoleEntries = [];
+      error = `This entry's console output and error cannot be read: ${(e as Error).message}`;
+    }
+    return {
+      id: r.id,
+      functionId: r.function_id,
+      requestId: r.request_id,
+      at: r.at,
+      method: r.method,
+      path: r.path,
+      status: r.status,
+      durationMs: r.duration_ms,
+      keyId: r.key_id,
+      keyName: r.key_name,
+      groupName: r.group_name,
+      console: consoleEntries,
+      error,
+      trace: JSON.parse(r.trace) as ExecutionLogEntry['trace'],
+    };
+  }
+
   const insert = db.prepare(`INSERT INTO executions
     (function_id, request_id, at, method, path, status, duration_ms, key_id, key_name, group_name, console, error, trace)
     VALUES (@functionId, @requestId, @at, @method, @path, @status, @durationMs, @keyId, @keyName, @groupName, @console, @error, @trace)`);
@@ -67,7 +90,12 @@ export function createExecutionLog(
       let ok = exists.get(e.functionId);
       if (ok === undefined) exists.set(e.functionId, (ok = !!functionExists.get(e.functionId)));
       if (!ok) continue; // deleted while the request ran
-      insert.run({ ...e, console: JSON.stringify(e.console), trace: JSON.stringify(e.trace) });
+      insert.run({
+        ...e,
+        console: e.console.length === 0 ? '' : seal(JSON.stringify(e.console), e.requestId, 'console'),
+        error: e.error === null ? null : seal(e.error, e.requestId, 'error'),
+        trace: JSON.stringify(e.trace),
+      });
       touched.add(e.functionId);
     }
     for (const id of touched) trim.run(id, id, retention);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { CodeFile } from '../../../shared/contract';
@@ -19,6 +20,7 @@ export function createCodeService(codeDir: string): CodeService {
   /** Refuses `..`, absolute paths, and symlinks (anywhere on the path) that leave code/. */
   function resolve(path: string): string {
     if (typeof path !== 'string' || path.length === 0) throw validation('path', 'Path is required.');
+    if (path.includes('\u0000')) throw validation('path', 'Path may not contain a NUL character.');
     if (isAbsolute(path) || /^[a-zA-Z]:/.test(path) || path.startsWith('\\')) {
       throw validation('path', `Path "${path}" must be relative to the code/ folder.`);
     }
@@ -68,10 +70,17 @@ export function createCodeService(codeDir: string): CodeService {
         throw validation('content', `Code file is larger than ${MAX_CODE_BYTES} bytes.`);
       }
       mkdirSync(dirname(full), { recursive: true, mode: 0o700 });
-      // Write then rename, so the host never bundles a half-written file.
-      const temp = `${full}.${process.pid}.saving`;
-      writeFileSync(temp, content, { mode: 0o600 });
-      renameSync(temp, full);
+      // Write then rename, so the host never loads a half-written file. The temp name is
+      // unpredictable and created exclusively ('wx' fails on any existing name, a planted
+      // symlink included), so the write cannot be sent elsewhere.
+      const temp = join(dirname(full), `.${randomBytes(12).toString('hex')}.saving`);
+      writeFileSync(temp, content, { mode: 0o600, flag: 'wx' });
+      try {
+        renameSync(temp, full);
+      } catch (e) {
+        rmSync(temp, { force: true });
+        throw e;
+      }
       const st = statSync(full);
       return { path, size: st.size, modifiedAt: st.mtime.toISOString() };
     },

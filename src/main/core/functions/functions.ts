@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import type { DeletePreview, FunctionDef, HttpMethod } from '../../../shared/types';
+import type { CorsConfig, DeletePreview, FunctionDef, HttpMethod } from '../../../shared/types';
 import { HTTP_METHODS } from '../../../shared/types';
-import { handlerPathProblem, normaliseRoute, recordNameProblem, routeProblem } from '../../../shared/rules';
+import { corsProblem, handlerPathProblem, normaliseRoute, recordNameProblem, routeProblem } from '../../../shared/rules';
 import type { CodeService, FunctionInput, FunctionService } from '../core-api';
+import type { KeyRing } from '../crypto/key-ring';
 import { CoreError, notFound, validation } from '../errors';
 import { nowIso, type Db } from '../store/database';
 import { mapConstraint } from '../store/sql';
@@ -19,6 +20,8 @@ interface FunctionRow {
   route: string;
   methods: string;
   enabled: number;
+  cors: string | null;
+  integrity: string | null;
   created_at: string;
   updated_at: string;
   group_ids: string | null;
@@ -33,25 +36,59 @@ const SELECT = `
     (SELECT status FROM executions e WHERE e.function_id = f.id ORDER BY e.id DESC LIMIT 1) AS last_status
   FROM functions f`;
 
-const toFunction = (r: FunctionRow): FunctionDef => ({
-  id: r.id,
-  name: r.name,
-  description: r.description,
-  handler: r.handler,
-  route: r.route,
-  methods: JSON.parse(r.methods) as HttpMethod[],
-  groupIds: r.group_ids ? r.group_ids.split(',').map(Number).sort((a, b) => a - b) : [],
-  enabled: r.enabled === 1,
-  secretCount: r.secret_count,
-  lastStatus: r.last_status,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+/** CORS settings in one canonical form: stored, compared and MAC'ed as this JSON. */
+export function canonicalCors(c: CorsConfig | null | undefined): string | null {
+  if (!c) return null;
+  return JSON.stringify({
+    origins: [...c.origins],
+    credentials: c.credentials === true,
+    maxAge: c.maxAge ?? 86_400,
+    allowHeaders: c.allowHeaders ?? [],
+    exposeHeaders: c.exposeHeaders ?? [],
+  });
+}
+
+/** The fields of a function row its MAC covers: who may call it, and whether it answers at all. */
+export const functionIntegrityFields = (r: { id: number; enabled: boolean; groupIds: number[]; cors: string | null }) => [
+  r.id,
+  r.enabled ? 1 : 0,
+  [...r.groupIds].sort((a, b) => a - b).join(','),
+  r.cors,
+];
 
 /** Function definitions: unique names, and no two functions answering one method on one route. */
-export function createFunctionService(db: Db, code: CodeService, gate: WriteGate, previews: DeletePreviewer): FunctionService {
+export function createFunctionService(db: Db, ring: KeyRing, code: CodeService, gate: WriteGate, previews: DeletePreviewer): FunctionService {
   const byId = db.prepare(`${SELECT} WHERE f.id = ?`);
   let revision = 0;
+
+  const toFunction = (r: FunctionRow): FunctionDef => {
+    const groupIds = r.group_ids ? r.group_ids.split(',').map(Number).sort((a, b) => a - b) : [];
+    const enabled = r.enabled === 1;
+    const intact = ring.integrity.holds(r.integrity, 'function', functionIntegrityFields({ id: r.id, enabled, groupIds, cors: r.cors }));
+    return {
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      handler: r.handler,
+      route: r.route,
+      methods: JSON.parse(r.methods) as HttpMethod[],
+      groupIds,
+      enabled,
+      cors: r.cors ? (JSON.parse(r.cors) as CorsConfig) : null,
+      secretCount: r.secret_count,
+      lastStatus: r.last_status,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      ...(intact ? {} : { tampered: true as const }),
+    };
+  };
+
+  /** Stores the MAC of the function's access rules as they are now (inside the writer's transaction). */
+  function seal(id: number) {
+    const r = db.prepare('SELECT id, enabled, cors FROM functions WHERE id = ?').get(id) as { id: number; enabled: number; cors: string | null };
+    const groupIds = (db.prepare('SELECT group_id FROM function_groups WHERE function_id = ?').pluck().all(id) as number[]);
+    db.prepare('UPDATE functions SET integrity = ? WHERE id = ?').run(ring.integrity.seal('function', functionIntegrityFields({ id, enabled: r.enabled === 1, groupIds, cors: r.cors })), id);
+  }
 
   function get(id: number): FunctionDef {
     const row = byId.get(id) as FunctionRow | undefined;
@@ -74,6 +111,10 @@ export function createFunctionService(db: Db, code: CodeService, gate: WriteGate
     if (hp) throw validation('handler', hp);
     code.resolve(input.handler); // symlink escapes
     checkDescription('description', input.description);
+    if (input.cors) {
+      const problem = corsProblem(input.cors);
+      if (problem) throw validation(problem.field, problem.message);
+    }
     const groupIds = [...new Set(input.groupIds ?? [])];
     for (const gid of groupIds) {
       if (!db.prepare('SELECT 1 FROM api_groups WHERE id = ?').get(gid)) {
@@ -127,7 +168,7 @@ export function createFunctionService(db: Db, code: CodeService, gate: WriteGate
             () =>
               db
                 .prepare(
-                  'INSERT INTO functions (name, description, handler, route, route_key, methods, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                  'INSERT INTO functions (name, description, handler, route, route_key, methods, enabled, cors, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
                 )
                 .run(
                   input.name,
@@ -137,6 +178,7 @@ export function createFunctionService(db: Db, code: CodeService, gate: WriteGate
                   normaliseRoute(input.route),
                   JSON.stringify(methods),
                   input.enabled === false ? 0 : 1,
+                  canonicalCors(input.cors),
                   now,
                   now,
                 ).lastInsertRowid,
@@ -144,6 +186,7 @@ export function createFunctionService(db: Db, code: CodeService, gate: WriteGate
           ),
         );
         writeGroups(newId, groupIds);
+        seal(newId);
         return newId;
       })();
       ensureHandlerFile(input.handler);
@@ -160,6 +203,7 @@ export function createFunctionService(db: Db, code: CodeService, gate: WriteGate
         groupIds: input.groupIds ?? existing.groupIds,
         description: input.description === undefined ? existing.description : input.description,
         enabled: input.enabled ?? existing.enabled,
+        cors: input.cors === undefined ? existing.cors : input.cors,
       };
       const { methods, groupIds } = validate(merged, existing.id);
       gate.assertOpen();
@@ -168,7 +212,7 @@ export function createFunctionService(db: Db, code: CodeService, gate: WriteGate
           () =>
             db
               .prepare(
-                'UPDATE functions SET name = ?, description = ?, handler = ?, route = ?, route_key = ?, methods = ?, enabled = ?, updated_at = ? WHERE id = ?',
+                'UPDATE functions SET name = ?, description = ?, handler = ?, route = ?, route_key = ?, methods = ?, enabled = ?, cors = ?, updated_at = ? WHERE id = ?',
               )
               .run(
                 merged.name,
@@ -178,12 +222,14 @@ export function createFunctionService(db: Db, code: CodeService, gate: WriteGate
                 normaliseRoute(merged.route),
                 JSON.stringify(methods),
                 merged.enabled ? 1 : 0,
+                canonicalCors(merged.cors),
                 nowIso(),
                 existing.id,
               ),
           nameConflict(merged.name),
         );
         writeGroups(existing.id, groupIds);
+        seal(existing.id);
       })();
       ensureHandlerFile(merged.handler);
       revision++;
@@ -192,7 +238,10 @@ export function createFunctionService(db: Db, code: CodeService, gate: WriteGate
     setEnabled(id, enabled) {
       get(id);
       gate.assertOpen();
-      db.prepare('UPDATE functions SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, nowIso(), id);
+      db.transaction(() => {
+        db.prepare('UPDATE functions SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, nowIso(), id);
+        seal(id);
+      })();
       revision++;
       return get(id);
     },

@@ -8,7 +8,7 @@ import type { InvokeResult, OperationParsedInput } from '../../../shared/contrac
 import type { ConsoleEntry, ExecutionLogEntry, FunctionDef, HostStatus, SecretAccess } from '../../../shared/types';
 import type { AuthenticatedKey, Core } from '../core-api';
 import { CoreError, validation } from '../errors';
-import { extractApiKey } from './api-key';
+import { extractApiKey, type PresentedKey } from './api-key';
 import { FailedAuthLimiter } from './rate-limit';
 import { readCapped } from './read-capped';
 import { Redactor } from './redact';
@@ -63,6 +63,8 @@ interface Call {
   console: ConsoleEntry[];
   trace: SecretAccess[];
   redactor: Redactor;
+  /** The key the request presents, as the platform's server reads it (any function). */
+  presented: PresentedKey | undefined;
   auth: AuthenticatedKey | null;
 }
 
@@ -81,6 +83,13 @@ export function createFunctionHost(core: Core, options: FunctionHostOptions = {}
   const maxRequestBytes = options.maxRequestBytes ?? 10 * 1024 * 1024;
   const maxResponseBytes = options.maxResponseBytes ?? 10 * 1024 * 1024;
   const listeners = new Set<(e: ExecutionLogEntry) => void>();
+  // Every value a function's handler process has been given, for redacting what it prints later.
+  const given = new Map<number, Redactor>();
+  const redactorFor = (fnId: number) => {
+    let r = given.get(fnId);
+    if (!r) given.set(fnId, (r = new Redactor(undefined, 5000)));
+    return new Redactor(r);
+  };
   // Recent entries by request id, for Try it (the database write may be queued during a rotation).
   const recent = new Map<string, ExecutionLogEntry>();
   let server: Server | null = null;
@@ -132,10 +141,37 @@ export function createFunctionHost(core: Core, options: FunctionHostOptions = {}
         path: new URL(c.req.url).pathname,
         console: [],
         trace: [],
-        redactor: new Redactor(),
+        redactor: redactorFor(fn.id),
+        presented: extractApiKey({ header: (n) => c.req.header(n), query: new URL(c.req.url).searchParams }),
         auth: null,
       });
       await next();
+    };
+
+  /**
+   * A function whose access rules fail their integrity check (edited outside the app) is
+   * refused; one called from a browser page of another origin needs that origin in its
+   * CORS rules. Both before the key check, so neither runs anything.
+   */
+  const checkAccess =
+    (fn: FunctionDef): MiddlewareHandler<HostEnv> =>
+    async (c, next) => {
+      const call = c.get('call');
+      // Whatever key the caller sent is the caller's secret, even to a public function that ignores it.
+      if (call.presented) call.redactor.add(call.presented.key, 'API key');
+      const authorization = c.req.header('authorization');
+      if (authorization) call.redactor.add(authorization, 'Authorization header');
+      if (fn.tampered) {
+        const message = `Function ${fn.name} was changed outside the app: its access rules (groups, enabled, CORS) fail their integrity check. It is refused until it is saved again in the app.`;
+        record(call, 403, message);
+        return json(c, { status: 403, body: { error: 'Forbidden', message, requestId: call.requestId } });
+      }
+      const refusal = crossOriginRefusal(fn, c.req.header('origin'), c.req.header('sec-fetch-site'), c.req.header('host') ?? '');
+      if (refusal) {
+        record(call, 403, refusal);
+        return json(c, { status: 403, body: { error: 'Forbidden', message: refusal, requestId: call.requestId } });
+      }
+      return next();
     };
 
   /** Functions that require groups take a key of one of them, read as the platform reads it. */
@@ -144,24 +180,24 @@ export function createFunctionHost(core: Core, options: FunctionHostOptions = {}
     async (c, next) => {
       if (fn.groupIds.length === 0) return next();
       const call = c.get('call');
-      const client = c.env?.incoming?.socket?.remoteAddress ?? 'unknown';
-      const wait = limiter.blockedFor(client);
-      if (wait > 0) {
-        console.warn(`[host] ${client}: too many failed API key checks; answering 429 on ${call.path} (the tried values are not logged)`);
-        record(call, 429, 'Too many failed API key attempts from this client; try again later.');
-        c.header('Retry-After', String(wait));
-        return json(c, { status: 429, body: { error: 'Too many requests', message: 'Too many failed API key attempts; try again later.', requestId: call.requestId } });
-      }
-      const presented = extractApiKey({ header: (n) => c.req.header(n), query: new URL(c.req.url).searchParams });
+      const presented = call.presented;
       if (!presented) {
         const answer = unauthorized('Missing API key', call.requestId, 'Send the key in Authorization (Bearer), X-API-Key, X-Auth-Token, Api-Key, X-Access-Token, or ?api_key=.');
         record(call, 401, `${answer.body.message}.`);
         return json(c, answer);
       }
-      call.redactor.add(presented.key, 'API key');
       const auth = core.keys.authenticate(presented.key);
       if (!auth || !fn.groupIds.includes(auth.group.id)) {
+        // Guessing is slowed per client; a valid key is never refused for anyone's failures.
+        const client = c.env?.incoming?.socket?.remoteAddress ?? 'unknown';
         limiter.recordFailure(client);
+        const wait = limiter.blockedFor(client);
+        if (wait > 0) {
+          console.warn(`[host] ${client}: too many failed API key checks; answering 429 on ${call.path} (the tried values are not logged)`);
+          record(call, 429, 'Too many failed API key attempts from this client; try again later.');
+          c.header('Retry-After', String(wait));
+          return json(c, { status: 429, body: { error: 'Too many requests', message: 'Too many failed API key attempts; try again later.', requestId: call.requestId } });
+        }
         const why = !auth
           ? `The key from ${presented.source} is not a key of this app.`
           : `The key from ${presented.source} belongs to group ${auth.group.name}, which this function does not accept.`;
@@ -231,7 +267,7 @@ export function createFunctionHost(core: Core, options: FunctionHostOptions = {}
       return new Response(method === 'HEAD' ? null : (outcome.body as Uint8Array<ArrayBuffer>), { status: outcome.status, headers });
     };
 
-  const routes = new FunctionRoutes<HostEnv>((fn) => [begin(fn), checkKey(fn), runHandler(fn)]);
+  const routes = new FunctionRoutes<HostEnv>((fn) => [begin(fn), checkAccess(fn), checkKey(fn), runHandler(fn)]);
 
   // Requests still running when the host stops are let finish (the timeout bounds them),
   // so none writes to a core that the shell is about to close.
@@ -244,6 +280,16 @@ export function createFunctionHost(core: Core, options: FunctionHostOptions = {}
     return p;
   };
   const app = new Hono<HostEnv>();
+  // A page in the operator's browser can reach 127.0.0.1 through a name it controls (DNS
+  // rebinding): only requests addressed to this host by a loopback name are answered.
+  app.use('*', async (c, next) => {
+    const host = (c.req.header('host') ?? '').toLowerCase();
+    const port = state.port;
+    if (![`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host)) {
+      return c.json({ error: 'Forbidden', message: `The function host answers requests addressed to 127.0.0.1:${port} or localhost:${port} only (the Host header says otherwise).` }, 403);
+    }
+    return next();
+  });
   app.all('/run', serveRun);
   app.all('/run/*', serveRun);
   app.onError((err, c) => {
@@ -333,6 +379,24 @@ export function createFunctionHost(core: Core, options: FunctionHostOptions = {}
       };
     },
   };
+}
+
+/**
+ * Why a call from a browser page must not run, or null. A page of another origin needs
+ * that origin in the function's CORS rules; a cross-site request without an Origin header
+ * (a form or an image) needs "*". Calls from other programs send neither and pass.
+ */
+export function crossOriginRefusal(fn: Pick<FunctionDef, 'name' | 'cors'>, origin: string | undefined, fetchSite: string | undefined, host: string): string | null {
+  const allowed = fn.cors?.origins ?? [];
+  if (origin !== undefined && origin !== 'null' && origin === `http://${host}`) return null;
+  if (origin !== undefined) {
+    if (allowed.includes('*') || allowed.includes(origin)) return null;
+    return `Function ${fn.name} does not allow calls from pages of ${origin.slice(0, 200)}: add the origin to its CORS settings.`;
+  }
+  if ((fetchSite === 'cross-site' || fetchSite === 'same-site') && !allowed.includes('*')) {
+    return `Function ${fn.name} does not allow calls from pages of other sites: allow them in its CORS settings.`;
+  }
+  return null;
 }
 
 function shorten(message: string): string {

@@ -1,4 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
 import { getPath } from 'hono/utils/url';
 import type { FunctionDef } from '../../../shared/types';
 import { functionNotFound } from './responses';
@@ -28,8 +29,26 @@ export class FunctionRoutes<E extends object> {
 
   private build(functions: FunctionDef[]): Hono<E> {
     const router = new Hono<E>({ getPath: (req) => getPath(req).replace(/^\/run/, '') || '/' });
-    for (const fn of functions) {
-      if (!fn.enabled) continue;
+    const enabled = functions.filter((fn) => fn.enabled);
+    // CORS first, so that a preflight is answered before any route (the platform's order);
+    // per route path, the first function with CORS rules on it wins.
+    const withCors = new Set<string>();
+    for (const fn of enabled) {
+      if (!fn.cors || fn.tampered || withCors.has(fn.route)) continue;
+      withCors.add(fn.route);
+      router.use(
+        fn.route,
+        cors({
+          origin: fn.cors.origins.length === 1 && fn.cors.origins[0] === '*' ? '*' : fn.cors.origins,
+          credentials: fn.cors.credentials,
+          maxAge: fn.cors.maxAge ?? 86_400,
+          allowMethods: fn.methods,
+          allowHeaders: fn.cors.allowHeaders,
+          exposeHeaders: fn.cors.exposeHeaders,
+        }) as MiddlewareHandler<E>,
+      );
+    }
+    for (const fn of enabled) {
       // Hono answers HEAD through the GET route, as the platform's router does.
       router.on(fn.methods, fn.route, ...(this.steps(fn) as [MiddlewareHandler<E>]));
     }

@@ -1,6 +1,7 @@
 import type { ApiKeyGroup, DeletePreview } from '../../../shared/types';
 import { groupNameProblem, MANAGEMENT_GROUP, MAX_TEXT_LENGTH } from '../../../shared/rules';
 import type { GroupService } from '../core-api';
+import type { KeyRing } from '../crypto/key-ring';
 import { CoreError, notFound, validation } from '../errors';
 import { nowIso, type Db } from '../store/database';
 import { mapConstraint } from '../store/sql';
@@ -10,6 +11,7 @@ import type { DeletePreviewer } from '../secrets/delete-preview';
 interface GroupRow {
   id: number;
   name: string;
+  integrity: string | null;
   description: string | null;
   created_at: string;
   updated_at: string;
@@ -23,15 +25,8 @@ const SELECT = `
     (SELECT COUNT(*) FROM secrets s WHERE s.scope = 'group' AND s.scope_id = g.id) AS secret_count
   FROM api_groups g`;
 
-const toGroup = (r: GroupRow): ApiKeyGroup => ({
-  id: r.id,
-  name: r.name,
-  description: r.description,
-  keyCount: r.key_count,
-  secretCount: r.secret_count,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+/** The fields of a group row its MAC covers: its id and name ("management" decides admin access). */
+export const groupIntegrityFields = (r: { id: number; name: string }) => [r.id, r.name];
 
 export function checkDescription(field: string, d: string | null | undefined): void {
   if (d != null && d.length > MAX_TEXT_LENGTH) throw validation(field, `${field} is longer than ${MAX_TEXT_LENGTH} characters.`);
@@ -47,9 +42,35 @@ const nameConflict = (name: string) => [
 ];
 
 /** API key groups. The `management` group is created on first start and cannot be deleted or renamed. */
-export function createGroupService(db: Db, gate: WriteGate, previews: DeletePreviewer): GroupService {
+export function createGroupService(db: Db, ring: KeyRing, gate: WriteGate, previews: DeletePreviewer): GroupService & { ensureManagementGroup(): void } {
   const byId = db.prepare(`${SELECT} WHERE g.id = ?`);
   const byName = db.prepare(`${SELECT} WHERE g.name = ?`);
+  const toGroup = (r: GroupRow): ApiKeyGroup => ({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    keyCount: r.key_count,
+    secretCount: r.secret_count,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    ...(ring.integrity.holds(r.integrity, 'api_group', groupIntegrityFields(r)) ? {} : { tampered: true as const }),
+  });
+  const seal = (id: number) => {
+    const r = db.prepare('SELECT id, name FROM api_groups WHERE id = ?').get(id) as { id: number; name: string };
+    db.prepare('UPDATE api_groups SET integrity = ? WHERE id = ?').run(ring.integrity.seal('api_group', groupIntegrityFields(r)), id);
+  };
+  const insert = (name: string, description: string | null) =>
+    db.transaction(() => {
+      const now = nowIso();
+      const id = Number(
+        mapConstraint(
+          () => db.prepare('INSERT INTO api_groups (name, description, created_at, updated_at) VALUES (?, ?, ?, ?)').run(name, description, now, now).lastInsertRowid,
+          nameConflict(name),
+        ),
+      );
+      seal(id);
+      return id;
+    })();
 
   function get(id: number): ApiKeyGroup {
     const row = byId.get(id) as GroupRow | undefined;
@@ -68,15 +89,11 @@ export function createGroupService(db: Db, gate: WriteGate, previews: DeletePrev
       checkName(name);
       checkDescription('description', description);
       gate.assertOpen();
-      const now = nowIso();
-      const id = mapConstraint(
-        () =>
-          db
-            .prepare('INSERT INTO api_groups (name, description, created_at, updated_at) VALUES (?, ?, ?, ?)')
-            .run(name, description ?? null, now, now).lastInsertRowid,
-        nameConflict(name),
-      );
-      return get(Number(id));
+      return get(insert(name, description ?? null));
+    },
+    /** First start: the group whose keys may call the admin API. */
+    ensureManagementGroup() {
+      if (!byName.get(MANAGEMENT_GROUP)) insert(MANAGEMENT_GROUP, 'Keys of this group may call the admin API.');
     },
     update({ id, name, description }) {
       const existing = get(id);
@@ -86,13 +103,16 @@ export function createGroupService(db: Db, gate: WriteGate, previews: DeletePrev
         throw validation('name', 'The management group cannot be renamed: its keys may call the admin API.');
       }
       gate.assertOpen();
-      mapConstraint(
-        () =>
-          db
-            .prepare('UPDATE api_groups SET name = ?, description = ?, updated_at = ? WHERE id = ?')
-            .run(name ?? existing.name, description === undefined ? existing.description : description, nowIso(), id),
-        nameConflict(name ?? existing.name),
-      );
+      db.transaction(() => {
+        mapConstraint(
+          () =>
+            db
+              .prepare('UPDATE api_groups SET name = ?, description = ?, updated_at = ? WHERE id = ?')
+              .run(name ?? existing.name, description === undefined ? existing.description : description, nowIso(), id),
+          nameConflict(name ?? existing.name),
+        );
+        seal(id);
+      })();
       return get(id);
     },
     delete(id) {

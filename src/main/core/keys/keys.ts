@@ -1,6 +1,7 @@
 import type { ApiKey, DeletePreview } from '../../../shared/types';
 import { recordNameProblem } from '../../../shared/rules';
 import type { AuthenticatedKey, KeyService } from '../core-api';
+import { apiKeyBinding } from '../crypto/bindings';
 import { constantTimeEqual, generateApiKeyValue, hashApiKey } from '../crypto/hash';
 import type { KeyRing } from '../crypto/key-ring';
 import { notFound, validation } from '../errors';
@@ -9,13 +10,16 @@ import { nowIso, type Db } from '../store/database';
 import { mapConstraint } from '../store/sql';
 import type { WriteGate } from '../store/write-gate';
 import type { DeletePreviewer } from '../secrets/delete-preview';
-import { checkDescription } from './groups';
+import { checkDescription, groupIntegrityFields } from './groups';
 
 interface KeyRow {
   id: number;
   group_id: number;
   group_name: string;
   name: string;
+  value_hash: string;
+  integrity: string | null;
+  group_integrity: string | null;
   description: string | null;
   created_at: string;
   updated_at: string;
@@ -23,29 +27,42 @@ interface KeyRow {
 }
 
 const SELECT = `
-  SELECT k.id, k.group_id, g.name AS group_name, k.name, k.description, k.created_at, k.updated_at,
+  SELECT k.id, k.group_id, g.name AS group_name, k.name, k.value_hash, k.integrity, g.integrity AS group_integrity,
+    k.description, k.created_at, k.updated_at,
     (SELECT COUNT(*) FROM secrets s WHERE s.scope = 'key' AND s.scope_id = k.id) AS secret_count
   FROM api_keys k JOIN api_groups g ON g.id = k.group_id`;
 
-const toKey = (r: KeyRow): ApiKey => ({
-  id: r.id,
-  groupId: r.group_id,
-  groupName: r.group_name,
-  name: r.name,
-  description: r.description,
-  secretCount: r.secret_count,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+/** The fields of a key row its MAC covers: what makes it a key of its group. */
+export const keyIntegrityFields = (r: { id: number; group_id: number; name: string; value_hash: string }) => [r.id, r.group_id, r.name, r.value_hash];
 
 export const keyRecordLabel = (id: number, name?: string) => `API key #${id}${name ? ` ("${name}")` : ''}`;
 
 /** API keys: generated values, encrypted at rest, found by keyed hash, compared in constant time. */
 export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, previews: DeletePreviewer): KeyService {
+  /** A key row (and its group's row) as the app wrote them, or edited outside it. */
+  const intact = (r: Pick<KeyRow, 'id' | 'group_id' | 'group_name' | 'name' | 'value_hash' | 'integrity' | 'group_integrity'>) =>
+    ring.integrity.holds(r.integrity, 'api_key', keyIntegrityFields(r)) && ring.integrity.holds(r.group_integrity, 'api_group', groupIntegrityFields({ id: r.group_id, name: r.group_name }));
+
+  const toKey = (r: KeyRow): ApiKey => ({
+    id: r.id,
+    groupId: r.group_id,
+    groupName: r.group_name,
+    name: r.name,
+    description: r.description,
+    secretCount: r.secret_count,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    ...(intact(r) ? {} : { tampered: true as const }),
+  });
+  const seal = (id: number) => {
+    const r = db.prepare('SELECT id, group_id, name, value_hash FROM api_keys WHERE id = ?').get(id) as { id: number; group_id: number; name: string; value_hash: string };
+    db.prepare('UPDATE api_keys SET integrity = ? WHERE id = ?').run(ring.integrity.seal('api_key', keyIntegrityFields(r)), id);
+  };
+
   const byId = db.prepare(`${SELECT} WHERE k.id = ?`);
   const authenticated = new AccessCache<AuthenticatedKey | null>(db);
   const byHash = db.prepare(
-    'SELECT k.id, k.value_encrypted, k.name, g.id AS group_id, g.name AS group_name FROM api_keys k JOIN api_groups g ON g.id = k.group_id WHERE k.value_hash = ?',
+    'SELECT k.id, k.value_encrypted, k.name, k.value_hash, k.integrity, g.id AS group_id, g.name AS group_name, g.integrity AS group_integrity FROM api_keys k JOIN api_groups g ON g.id = k.group_id WHERE k.value_hash = ?',
   );
 
   function get(id: number): ApiKey {
@@ -81,30 +98,42 @@ export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, preview
       gate.assertOpen();
       const value = generateApiKeyValue();
       const now = nowIso();
-      const id = mapConstraint(
-        () =>
-          db
-            .prepare(
-              'INSERT INTO api_keys (group_id, name, description, value_encrypted, value_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-            )
-            .run(groupId, name, description ?? null, ring.cipher.encrypt(value), hashApiKey(ring.hashKey, value), now, now)
-            .lastInsertRowid,
-        nameConflict(name),
-      );
-      return { ...get(Number(id)), value };
+      const id = db.transaction(() => {
+        const newId = Number(
+          mapConstraint(
+            () =>
+              db
+                .prepare(
+                  'INSERT INTO api_keys (group_id, name, description, value_encrypted, value_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+                )
+                .run(groupId, name, description ?? null, ring.cipher.encrypt(value, apiKeyBinding({ group_id: groupId, name })), hashApiKey(ring.hashKey, value), now, now)
+                .lastInsertRowid,
+            nameConflict(name),
+          ),
+        );
+        seal(newId);
+        return newId;
+      })();
+      return { ...get(id), value };
     },
     update({ id, name, description }) {
       const existing = get(id);
       if (name !== undefined) checkName(name);
       checkDescription('description', description);
       gate.assertOpen();
-      mapConstraint(
-        () =>
-          db
-            .prepare('UPDATE api_keys SET name = ?, description = ?, updated_at = ? WHERE id = ?')
-            .run(name ?? existing.name, description === undefined ? existing.description : description, nowIso(), id),
-        nameConflict(name ?? existing.name),
-      );
+      const newName = name ?? existing.name;
+      db.transaction(() => {
+        // The value is bound to the key's name: a rename re-encrypts it.
+        const encrypted = newName === existing.name ? null : ring.cipher.encrypt(revealRow(id), apiKeyBinding({ group_id: existing.groupId, name: newName }));
+        mapConstraint(
+          () =>
+            db
+              .prepare('UPDATE api_keys SET name = ?, description = ?, value_encrypted = coalesce(?, value_encrypted), updated_at = ? WHERE id = ?')
+              .run(newName, description === undefined ? existing.description : description, encrypted, nowIso(), id),
+          nameConflict(newName),
+        );
+        seal(id);
+      })();
       return get(id);
     },
     delete(id) {
@@ -117,9 +146,8 @@ export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, preview
       })();
     },
     reveal(id) {
-      const key = get(id);
-      const row = db.prepare('SELECT value_encrypted FROM api_keys WHERE id = ?').get(id) as { value_encrypted: string };
-      return ring.cipher.decrypt(row.value_encrypted, keyRecordLabel(id, key.name));
+      get(id);
+      return revealRow(id);
     },
     authenticate(value) {
       if (typeof value !== 'string' || value.length === 0 || value.length > 512) return null;
@@ -129,13 +157,29 @@ export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, preview
     },
   };
 
-  /** Keyed-hash lookup, then the stored value decrypted and compared in constant time. */
+  function revealRow(id: number): string {
+    const row = db.prepare('SELECT name, group_id, value_encrypted FROM api_keys WHERE id = ?').get(id) as { name: string; group_id: number; value_encrypted: string };
+    return ring.cipher.decrypt(row.value_encrypted, keyRecordLabel(id, row.name), apiKeyBinding(row));
+  }
+
+  /**
+   * Keyed-hash lookup, the row's and its group's MACs, then the stored value decrypted
+   * (bound to the key's group and name) and compared in constant time. A row edited
+   * outside the app — moved to another group, a group renamed to "management" —
+   * authenticates nobody.
+   */
   function check(hash: string, value: string): AuthenticatedKey | null {
-    const row = byHash.get(hash) as { id: number; value_encrypted: string; name: string; group_id: number; group_name: string } | undefined;
+    const row = byHash.get(hash) as
+      | { id: number; value_encrypted: string; name: string; value_hash: string; integrity: string | null; group_id: number; group_name: string; group_integrity: string | null }
+      | undefined;
     if (!row) return null;
+    if (!intact(row)) {
+      console.warn(`[keys] ${keyRecordLabel(row.id, row.name)} failed its integrity check (its row was changed outside the app); it authenticates nobody.`);
+      return null;
+    }
     let stored: string;
     try {
-      stored = ring.cipher.decrypt(row.value_encrypted, keyRecordLabel(row.id, row.name));
+      stored = ring.cipher.decrypt(row.value_encrypted, keyRecordLabel(row.id, row.name), apiKeyBinding(row));
     } catch {
       return null; // A tampered key record authenticates nobody.
     }

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { KeyFile } from '../crypto/key-file';
 import { workerScript } from '../workers/worker-script';
+import type { BoundValues } from './reencrypt';
 
 export interface HelperData {
   current: { version: string; key: Uint8Array };
@@ -8,7 +9,7 @@ export interface HelperData {
 }
 export interface HelperRequest {
   id: number;
-  values: string[];
+  page: BoundValues;
 }
 export interface HelperResponse {
   id: number;
@@ -18,7 +19,7 @@ export interface HelperResponse {
 /** What a rotation needs of its helper: re-encrypt a page, or reject so main does it itself. */
 export interface AesHelper {
   readonly usable: boolean;
-  run(values: string[]): Promise<(string | null)[]>;
+  run(page: BoundValues): Promise<(string | null)[]>;
   close(): Promise<void>;
 }
 
@@ -61,12 +62,12 @@ export class RotationHelper implements AesHelper {
     return this.failed === null;
   }
 
-  run(values: string[]): Promise<(string | null)[]> {
+  run(page: BoundValues): Promise<(string | null)[]> {
     if (this.failed) return Promise.reject(this.failed);
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, values } satisfies HelperRequest);
+      this.worker.postMessage({ id, page } satisfies HelperRequest);
     });
   }
 

@@ -11,5 +11,5 @@ const toKey = (k: { version: string; key: Uint8Array }) => ({ version: k.version
 const cipher = new VersionedCipher(toKey(data.current), data.others.map(toKey));
 
 parentPort!.on('message', (m: HelperRequest) => {
-  parentPort!.postMessage({ id: m.id, results: reencryptAll(cipher, m.values) } satisfies HelperResponse);
+  parentPort!.postMessage({ id: m.id, results: reencryptAll(cipher, m.page) } satisfies HelperResponse);
 });

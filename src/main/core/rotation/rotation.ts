@@ -7,9 +7,10 @@ import type { KeyRing } from '../crypto/key-ring';
 import { CoreError } from '../errors';
 import type { Db } from '../store/database';
 import type { WriteGate } from '../store/write-gate';
+import { apiKeyBinding, executionBinding, secretBinding } from '../crypto/bindings';
 import { keyRecordLabel } from '../keys/keys';
 import { secretRecordLabel } from '../secrets/scope-records';
-import { reencryptAll } from './reencrypt';
+import { reencryptAll, slicePage, type BoundValues } from './reencrypt';
 import { RotationHelper, type AesHelper } from './rotation-helper';
 
 const BATCH = 1000;
@@ -25,9 +26,48 @@ export interface RotationHooks {
   onStep?(step: RotationStep): void;
 }
 
-interface EncryptedRow {
-  table: 'secrets' | 'api_keys';
-}
+/** A row of an encrypted column: its id, the stored value, and the fields its binding needs. */
+type StoredRow = { id: number; value: string } & Record<string, unknown>;
+
+/**
+ * Every encrypted column, with what its values are bound to and how a broken one is named.
+ * A column added here is rotated, counted and reported like the others.
+ */
+const ENCRYPTED_COLUMNS = [
+  {
+    table: 'secrets',
+    column: 'value_encrypted',
+    fields: 'name, scope, scope_id',
+    where: '1',
+    binding: (r: StoredRow) => secretBinding(r as unknown as { scope: string; scope_id: number; name: string }),
+    label: (r: StoredRow) => secretRecordLabel(r.id, String(r.name), r.scope as 'global', Number(r.scope_id)),
+  },
+  {
+    table: 'api_keys',
+    column: 'value_encrypted',
+    fields: 'name, group_id',
+    where: '1',
+    binding: (r: StoredRow) => apiKeyBinding(r as unknown as { group_id: number; name: string }),
+    label: (r: StoredRow) => keyRecordLabel(r.id, String(r.name)),
+  },
+  {
+    table: 'executions',
+    column: 'console',
+    fields: 'request_id',
+    where: "console != ''",
+    binding: (r: StoredRow) => executionBinding(String(r.request_id), 'console'),
+    label: (r: StoredRow) => `execution log entry ${String(r.request_id)} (console)`,
+  },
+  {
+    table: 'executions',
+    column: 'error',
+    fields: 'request_id',
+    where: 'error IS NOT NULL',
+    binding: (r: StoredRow) => executionBinding(String(r.request_id), 'error'),
+    label: (r: StoredRow) => `execution log entry ${String(r.request_id)} (error)`,
+  },
+] as const;
+type EncryptedColumn = (typeof ENCRYPTED_COLUMNS)[number];
 
 /**
  * Key rotation: new key → key file keeps the old one as phased-out → every encrypted
@@ -76,33 +116,17 @@ export function createRotation(opts: {
 
   // Rows not yet under the current key, a page at a time in id order: memory stays flat
   // and each page is a short step between yields.
-  const pageStmts = {
-    secrets: db.prepare(
-      'SELECT id, value_encrypted AS value FROM secrets WHERE id > ? AND substr(value_encrypted, 1, 1) != ? ORDER BY id LIMIT ?',
+  const pageStmts = ENCRYPTED_COLUMNS.map((c) =>
+    db.prepare(
+      `SELECT id, ${c.column} AS value, ${c.fields} FROM ${c.table} WHERE id > ? AND ${c.where} AND substr(${c.column}, 1, 1) != ? ORDER BY id LIMIT ?`,
     ),
-    api_keys: db.prepare(
-      'SELECT id, value_encrypted AS value FROM api_keys WHERE id > ? AND substr(value_encrypted, 1, 1) != ? ORDER BY id LIMIT ?',
-    ),
-  };
-  const labelOf = (table: EncryptedRow['table'], id: number): string => {
-    if (table === 'api_keys') {
-      const k = db.prepare('SELECT name FROM api_keys WHERE id = ?').get(id) as { name: string } | undefined;
-      return keyRecordLabel(id, k?.name);
-    }
-    const r = db.prepare('SELECT name, scope, scope_id FROM secrets WHERE id = ?').get(id) as
-      | { name: string; scope: 'global'; scope_id: number }
-      | undefined;
-    return r ? secretRecordLabel(id, r.name, r.scope, r.scope_id) : `secret #${id}`;
-  };
+  );
   function countStale(): number {
     const v = ring.keyFile.currentVersion;
-    return (
-      db
-        .prepare(
-          'SELECT (SELECT COUNT(*) FROM secrets WHERE substr(value_encrypted, 1, 1) != ?) + (SELECT COUNT(*) FROM api_keys WHERE substr(value_encrypted, 1, 1) != ?) AS n',
-        )
-        .get(v, v) as { n: number }
-    ).n;
+    return ENCRYPTED_COLUMNS.reduce(
+      (n, c) => n + (db.prepare(`SELECT COUNT(*) FROM ${c.table} WHERE ${c.where} AND substr(${c.column}, 1, 1) != ?`).pluck().get(v) as number),
+      0,
+    );
   }
 
   /** Step 1–2: a new current key, the old one kept as phased-out, durably on disk before any re-encryption. */
@@ -128,28 +152,24 @@ export function createRotation(opts: {
    * decrypt). The driver decides when each page runs: all at once at start, or between
    * event-loop turns.
    */
-  function* reencrypt(skipped: RotationResult['skipped']): Generator<{ values: string[]; lookahead: string[] }, number, (string | null)[]> {
+  function* reencrypt(skipped: RotationResult['skipped']): Generator<{ page: BoundValues; lookahead: BoundValues }, number, (string | null)[]> {
     db.exec('BEGIN IMMEDIATE');
     let committed = false;
     try {
       progress = { done: 0, total: countStale() };
-      const update = {
-        secrets: db.prepare('UPDATE secrets SET value_encrypted = ? WHERE id = ?'),
-        api_keys: db.prepare('UPDATE api_keys SET value_encrypted = ? WHERE id = ?'),
-      };
+      const update = ENCRYPTED_COLUMNS.map((c) => db.prepare(`UPDATE ${c.table} SET ${c.column} = ? WHERE id = ?`));
       const current = ring.keyFile.currentVersion;
-      const tables = ['secrets', 'api_keys'] as const;
       let t = 0;
       let after = 0;
-      // Pages in id order, table after table. Reading a page ahead is safe: its rows come
+      // Pages in id order, column after column. Reading a page ahead is safe: its rows come
       // after the current page's and are still under an old key when the current one is written.
-      const readPage = (): { table: (typeof tables)[number]; rows: { id: number; value: string }[] } | null => {
-        while (t < tables.length) {
-          const table = tables[t]!;
-          const rows = pageStmts[table].all(after, current, BATCH) as { id: number; value: string }[];
+      const readPage = (): { column: number; rows: StoredRow[]; bound: BoundValues } | null => {
+        while (t < ENCRYPTED_COLUMNS.length) {
+          const rows = pageStmts[t]!.all(after, current, BATCH) as StoredRow[];
           if (rows.length > 0) {
             after = rows[rows.length - 1]!.id;
-            return { table, rows };
+            const c: EncryptedColumn = ENCRYPTED_COLUMNS[t]!;
+            return { column: t, rows, bound: { values: rows.map((r) => r.value), bindings: rows.map((r) => c.binding(r)) } };
           }
           t++;
           after = 0;
@@ -160,19 +180,19 @@ export function createRotation(opts: {
       let page = readPage();
       while (page) {
         const next = readPage();
-        const results = yield { values: page.rows.map((r) => r.value), lookahead: next ? next.rows.map((r) => r.value) : [] };
-        const { table, rows } = page;
-        rows.forEach((row, i) => {
+        const results = yield { page: page.bound, lookahead: next ? next.bound : { values: [], bindings: [] } };
+        const c: EncryptedColumn = ENCRYPTED_COLUMNS[page.column]!;
+        page.rows.forEach((row, i) => {
           const value = results[i];
           if (value) {
-            update[table].run(value, row.id);
+            update[page!.column]!.run(value, row.id);
             reencrypted++;
           } else {
-            // Already unreadable (tampered, or a key long gone): leave it as it is and report it.
-            skipped.push({ table, id: row.id, label: labelOf(table, row.id) });
+            // Already unreadable (tampered, moved, or a key long gone): leave it as it is and report it.
+            skipped.push({ table: c.table, id: row.id, label: c.label(row) });
           }
         });
-        progress = { done: progress.done + rows.length, total: progress.total };
+        progress = { done: progress.done + page.rows.length, total: progress.total };
         for (const l of progressListeners) l(progress);
         step('batch-done');
         page = next;
@@ -188,8 +208,8 @@ export function createRotation(opts: {
   }
 
   /** A page re-encrypted on this thread, with the ring's cipher of the moment (rotation swaps it in place). */
-  function reencryptHere(values: string[]): (string | null)[] {
-    return reencryptAll(ring.cipher, values);
+  function reencryptHere(page: BoundValues): (string | null)[] {
+    return reencryptAll(ring.cipher, page);
   }
 
   /** Step 4: forget the phased-out key once nothing needs it. */
@@ -236,19 +256,19 @@ export function createRotation(opts: {
           console.warn(`[rotation] no helper thread (${(e as Error).message}); re-encrypting on the main thread`);
         }
       }
-      const cutOf = (values: string[]) => Math.floor(values.length * MAIN_SHARE);
-      const startHelper = (values: string[]): Promise<(string | null)[] | Error> =>
-        helper!.run(values.slice(cutOf(values))).then(
+      const cutOf = (page: BoundValues) => Math.floor(page.values.length * MAIN_SHARE);
+      const startHelper = (page: BoundValues): Promise<(string | null)[] | Error> =>
+        helper!.run(slicePage(page, cutOf(page))).then(
           (results) => results,
           (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
         );
       let warned = false;
       try {
-        let theirs = !r.done && helper?.usable ? startHelper(r.value.values) : null;
+        let theirs = !r.done && helper?.usable ? startHelper(r.value.page) : null;
         while (!r.done) {
-          const { values, lookahead } = r.value;
-          const cut = theirs ? cutOf(values) : values.length;
-          const mine = reencryptHere(values.slice(0, cut));
+          const { page, lookahead } = r.value;
+          const cut = theirs ? cutOf(page) : page.values.length;
+          const mine = reencryptHere(slicePage(page, 0, cut));
           let rest: (string | null)[] = [];
           if (theirs) {
             const got = await theirs;
@@ -256,12 +276,12 @@ export function createRotation(opts: {
               // Slower, not wrong: say so once and finish on this thread.
               if (!warned) console.warn(`[rotation] the helper thread failed (${got.message}); re-encrypting on the main thread`);
               warned = true;
-              rest = reencryptHere(values.slice(cut));
+              rest = reencryptHere(slicePage(page, cut));
             } else rest = got;
           } else {
             await yieldToEventLoop();
           }
-          theirs = helper?.usable && lookahead.length > 0 ? startHelper(lookahead) : null;
+          theirs = helper?.usable && lookahead.values.length > 0 ? startHelper(lookahead) : null;
           r = gen.next([...mine, ...rest]);
         }
       } finally {
@@ -294,7 +314,7 @@ export function createRotation(opts: {
         const skipped: RotationResult['skipped'] = [];
         const gen = reencrypt(skipped);
         let r = gen.next();
-        while (!r.done) r = gen.next(reencryptHere(r.value.values));
+        while (!r.done) r = gen.next(reencryptHere(r.value.page));
         const finishedAt = endKeyChange();
         return { fromVersion, toVersion: ring.keyFile.currentVersion, reencrypted: r.value, skipped, finishedAt };
       } finally {

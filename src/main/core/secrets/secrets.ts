@@ -1,5 +1,6 @@
 import type { Scope, SecretSummary } from '../../../shared/types';
 import { MAX_TEXT_LENGTH, secretNameProblem, secretValueProblem } from '../../../shared/rules';
+import { secretBinding } from '../crypto/bindings';
 import type { KeyRing } from '../crypto/key-ring';
 import { notFound, validation } from '../errors';
 import { nowIso, type Db } from '../store/database';
@@ -75,6 +76,11 @@ export function createSecretStore(db: Db, ring: KeyRing, gate: WriteGate) {
     return s;
   }
 
+  /** A stored value, read with the binding of the record it is stored in. */
+  function decrypt(r: Pick<SecretRow, 'id' | 'name' | 'scope' | 'scope_id' | 'value_encrypted'>): string {
+    return ring.cipher.decrypt(r.value_encrypted, secretRecordLabel(r.id, r.name, r.scope, r.scope_id), secretBinding(r));
+  }
+
   const conflict = (name: string, scope: Scope) => [
     {
       match: /secrets\.name, secrets\.scope, secrets\.scope_id/,
@@ -89,9 +95,7 @@ export function createSecretStore(db: Db, ring: KeyRing, gate: WriteGate) {
   return {
     row,
     summary,
-    decrypt(r: Pick<SecretRow, 'id' | 'name' | 'scope' | 'scope_id' | 'value_encrypted'>): string {
-      return ring.cipher.decrypt(r.value_encrypted, secretRecordLabel(r.id, r.name, r.scope, r.scope_id));
-    },
+    decrypt,
     /** The secrets of one scope by name; with `limit`, only the first of them. */
     list(scope: Scope, scopeId?: number | null, limit?: number): SecretSummary[] {
       const sid = storedScopeId(scope, scopeId, db);
@@ -113,7 +117,7 @@ export function createSecretStore(db: Db, ring: KeyRing, gate: WriteGate) {
             .prepare(
               'INSERT INTO secrets (name, value_encrypted, value_length, comment, scope, scope_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
             )
-            .run(name, ring.cipher.encrypt(value), Buffer.byteLength(value, 'utf8'), input.comment ?? null, input.scope, sid, now, now)
+            .run(name, ring.cipher.encrypt(value, secretBinding({ scope: input.scope, scope_id: sid, name })), Buffer.byteLength(value, 'utf8'), input.comment ?? null, input.scope, sid, now, now)
             .lastInsertRowid,
         conflict(name, input.scope),
       );
@@ -125,6 +129,8 @@ export function createSecretStore(db: Db, ring: KeyRing, gate: WriteGate) {
       const value = input.value === undefined ? undefined : checkValue(input.value);
       checkComment(input.comment);
       gate.assertOpen();
+      // A renamed secret is re-encrypted: its value is bound to its name.
+      const plaintext = value ?? (name === existing.name ? undefined : decrypt(existing));
       mapConstraint(
         () =>
           db
@@ -133,7 +139,7 @@ export function createSecretStore(db: Db, ring: KeyRing, gate: WriteGate) {
             )
             .run(
               name,
-              value === undefined ? existing.value_encrypted : ring.cipher.encrypt(value),
+              plaintext === undefined ? existing.value_encrypted : ring.cipher.encrypt(plaintext, secretBinding({ scope: existing.scope, scope_id: existing.scope_id, name })),
               value === undefined ? existing.value_length : Buffer.byteLength(value, 'utf8'),
               input.comment === undefined ? existing.comment : input.comment,
               nowIso(),

@@ -22,7 +22,7 @@ export function openDatabase(file: string, nativeBinding?: string): Db {
 /** Whether the database holds any ciphertext (secrets or API key values). */
 export function holdsCiphertext(db: Db): boolean {
   const row = db
-    .prepare("SELECT (SELECT COUNT(*) FROM secrets) + (SELECT COUNT(*) FROM api_keys) AS n")
+    .prepare("SELECT (SELECT COUNT(*) FROM secrets) + (SELECT COUNT(*) FROM api_keys) + (SELECT COUNT(*) FROM executions WHERE console != '' OR error IS NOT NULL) AS n")
     .get() as { n: number };
   return row.n > 0;
 }

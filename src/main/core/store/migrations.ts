@@ -124,6 +124,18 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
         .join('\n      ')}
     `,
   },
+  {
+    // Row MACs for the records that decide access (crypto/integrity.ts), and per-function
+    // CORS rules. The MACs and the binding of every ciphertext to its record are filled in
+    // by the data migration that runs once the keys are loaded (store/data-migrations.ts).
+    version: 3,
+    sql: `
+      ALTER TABLE api_groups ADD COLUMN integrity TEXT;
+      ALTER TABLE api_keys ADD COLUMN integrity TEXT;
+      ALTER TABLE functions ADD COLUMN integrity TEXT;
+      ALTER TABLE functions ADD COLUMN cors TEXT;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's user_version, each in its own transaction. */

@@ -14,6 +14,7 @@ import { StatusPill } from './FunctionsList';
 import { HandlerEditor } from './HandlerEditor';
 import { SecretUses } from './SecretUses';
 import { TryIt } from './TryIt';
+import { TamperedMark } from '../../components/TamperedMark';
 
 const TABS: { key: FunctionTab; label: string }[] = [
   { key: 'handler', label: '📝 Handler' },
@@ -44,6 +45,7 @@ export function FunctionDetail({ functionId, initialTab }: { functionId: number;
       <BackLink />
       <div className="toolbar">
         <h2>⚡ {f.name}</h2>
+        <TamperedMark record={`Function ${f.name}`} tampered={f.tampered} />
         <code>{f.methods.join(' ')} /run{f.route === '/' ? '' : f.route}</code>
         <span className="muted">{groupNames.length ? `requires ${groupNames.join(' or ')}` : 'public'}</span>
         {!f.enabled ? <span className="pill warn">disabled</span> : null}

@@ -8,6 +8,7 @@ import { crude, errorField, errorMessage } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { useQuery } from '../../hooks/useQuery';
+import { CorsFields, corsDraftOf, corsFromDraft } from './CorsFields';
 
 interface Props {
   editing?: FunctionDef;
@@ -27,6 +28,8 @@ export function FunctionForm({ editing, onClose, onSaved }: Props): ReactNode {
   const [groupIds, setGroupIds] = useState<number[]>(editing?.groupIds ?? []);
   const [description, setDescription] = useState(editing?.description ?? '');
   const [enabled, setEnabled] = useState(editing?.enabled ?? true);
+  const [corsDraft, setCorsDraft] = useState(() => corsDraftOf(editing?.cors));
+  const corsParsed = corsFromDraft(corsDraft);
   const [submitted, setSubmitted] = useState(false);
   const [server, setServer] = useState<{ field?: string; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -39,7 +42,10 @@ export function FunctionForm({ editing, onClose, onSaved }: Props): ReactNode {
     methods: methods.length === 0 ? 'Choose at least one HTTP method.' : null,
     handler: handlerPathProblem(handlerPath),
     description: description.length > MAX_TEXT_LENGTH ? `Description is longer than ${MAX_TEXT_LENGTH} characters.` : null,
+    cors: corsParsed.problem?.message ?? null,
   };
+  const corsError = (field: string) =>
+    (corsParsed.problem?.field === field ? corsParsed.problem.message : null) ?? (server?.field === field ? server.message : null);
   const show = (f: keyof typeof problems, typed: boolean) =>
     (submitted || typed ? problems[f] : null) ?? (server?.field === f ? server.message : null);
 
@@ -50,7 +56,7 @@ export function FunctionForm({ editing, onClose, onSaved }: Props): ReactNode {
     setBusy(true);
     setServer(null);
     try {
-      const input = { name, route, methods, handler: handlerPath, groupIds, description: description || null, enabled };
+      const input = { name, route, methods, handler: handlerPath, groupIds, description: description || null, enabled, cors: corsParsed.cors };
       const saved = editing ? await crude().functions.update({ id: editing.id, ...input }) : await crude().functions.create(input);
       onSaved(saved);
       onClose();
@@ -60,7 +66,7 @@ export function FunctionForm({ editing, onClose, onSaved }: Props): ReactNode {
     }
   };
 
-  const known = ['name', 'route', 'methods', 'handler', 'description'];
+  const known = ['name', 'route', 'methods', 'handler', 'description', 'cors.origins', 'cors.credentials', 'cors.maxAge', 'cors.allowHeaders', 'cors.exposeHeaders'];
   return (
     <Dialog title={editing ? `Edit function ${editing.name}` : 'New function'} onClose={onClose} wide>
       <form onSubmit={(e) => void submit(e)} noValidate className="grid-form">
@@ -120,6 +126,7 @@ export function FunctionForm({ editing, onClose, onSaved }: Props): ReactNode {
         <Field label="Description (optional)" error={show('description', true)}>
           {(p) => <input {...p} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
+        <CorsFields draft={corsDraft} onChange={setCorsDraft} error={corsError} />
         <label className="check">
           <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled
         </label>

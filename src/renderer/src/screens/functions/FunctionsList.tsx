@@ -1,6 +1,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import type { ApiKeyGroup, FunctionDef } from '../../../../shared/types';
 import { crude, errorMessage } from '../../api/client';
+import { TamperedMark } from '../../components/TamperedMark';
 import { DataTable, type Column } from '../../components/DataTable';
 import { EmptyState, ErrorBanner, Loading } from '../../components/States';
 import { useQuery } from '../../hooks/useQuery';
@@ -75,7 +76,15 @@ function functionColumns(groupNames: Map<number, string>, toggle: (f: FunctionDe
       accessorFn: (f) => f.groupIds.map((id) => groupNames.get(id) ?? `#${id}`).join(', '),
       header: 'Required groups',
       sortFn: 'alphanumeric',
-      cell: (c) => (c.row.original.groupIds.length ? <span>{c.getValue() as string}</span> : <span className="muted">public</span>),
+      // Who may call it: unknown when its rules were changed outside the app (and it is refused).
+      cell: (c) =>
+        c.row.original.tampered ? (
+          <TamperedMark record={`Function ${c.row.original.name}`} tampered />
+        ) : c.row.original.groupIds.length ? (
+          <span>{c.getValue() as string}</span>
+        ) : (
+          <span className="muted">public</span>
+        ),
     },
     {
       id: 'enabled',

@@ -11,6 +11,7 @@ import { useQuery } from '../../hooks/useQuery';
 import { SecretsDialog } from '../secrets/SecretsDialog';
 import { GroupForm } from './GroupForm';
 import { KeyForm } from './KeyForm';
+import { TamperedMark } from '../../components/TamperedMark';
 
 type Dialogs =
   | { kind: 'newGroup' }
@@ -69,7 +70,7 @@ export function ApiKeysScreen(): ReactNode {
                   aria-current={g.id === selected.id ? 'true' : undefined}
                   onClick={() => setSelectedId(g.id)}
                 >
-                  <span className="strong">👥 {g.name}</span>
+                  <span className="strong">👥 {g.name}</span> <TamperedMark record={`Group ${g.name}`} tampered={g.tampered} />
                   <span className="muted small">
                     {plural(g.keyCount, 'key')} · {plural(g.secretCount, 'secret')}
                   </span>
@@ -94,6 +95,7 @@ function GroupDetail({ group, setDialog }: { group: ApiKeyGroup; setDialog: (d: 
     <section className="panel" aria-label={`Group ${group.name}`}>
       <div className="toolbar">
         <h3>👥 {group.name}</h3>
+        <TamperedMark record={`Group ${group.name}`} tampered={group.tampered} />
         {group.description ? <span className="muted">{group.description}</span> : null}
         <span className="grow" />
         <button type="button" onClick={() => setDialog({ kind: 'groupSecrets', group })} aria-label={`Secrets of group ${group.name}`}>
@@ -154,7 +156,11 @@ function GroupDetail({ group, setDialog }: { group: ApiKeyGroup; setDialog: (d: 
 
 function keyColumns(setDialog: (d: Dialogs) => void): Column<ApiKey>[] {
   return [
-    { id: 'name', accessorKey: 'name', header: 'Key', sortFn: 'alphanumeric', cell: (c) => <span className="mono strong">🔑 {c.row.original.name}</span> },
+    { id: 'name', accessorKey: 'name', header: 'Key', sortFn: 'alphanumeric', cell: (c) => (
+        <span className="mono strong">
+          🔑 {c.row.original.name} <TamperedMark record={`Key ${c.row.original.name}`} tampered={c.row.original.tampered} />
+        </span>
+      ) },
     {
       id: 'value',
       header: 'Value',
