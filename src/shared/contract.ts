@@ -7,7 +7,12 @@ import {
   SCOPES_BY_PRECEDENCE,
   type ApiKey,
   type ApiKeyGroup,
+  type AuditChainStatus,
+  type AuditEntry,
   type CompleteSecret,
+  type DeletedSecret,
+  type SecretVersion,
+  type WhatIfPreview,
   type ConsoleEntry,
   type DeletePreview,
   type ExecutionLogEntry,
@@ -82,6 +87,25 @@ const corsConfig = z
     if (p) ctx.addIssue({ code: 'custom', message: p.message, path: p.field.split('.').slice(1) });
   });
 const empty = z.object({}).strict();
+const disclosure = z.enum(['reveal', 'copy']);
+const proposedChange = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('secret.create'), name: secretName, scope, scopeId: id.nullable().optional() }).strict(),
+  z.object({ kind: z.literal('secret.update'), id, name: secretName.optional(), value: secretValue.optional() }).strict(),
+  z.object({ kind: z.literal('secret.delete'), id }).strict(),
+  z.object({ kind: z.literal('secret.restore'), versionId: id }).strict(),
+  z.object({ kind: z.literal('key.delete'), id }).strict(),
+  z.object({ kind: z.literal('group.delete'), id }).strict(),
+]);
+const auditFilter = z.object({
+  recordKind: z.enum(['secret', 'key', 'group', 'function', 'server']).optional(),
+  recordId: id.optional(),
+  scope: scope.optional(),
+  scopeId: id.optional(),
+  action: z.string().max(40).optional(),
+  since: z.string().max(40).optional(),
+  until: z.string().max(40).optional(),
+  text: z.string().max(200).optional(),
+});
 const byId = z.object({ id }).strict();
 
 interface OperationSpec<I extends z.ZodType, R> {
@@ -185,7 +209,8 @@ export const contract = {
     z.object({ id, name: keyName.optional(), description: optionalText }).strict(),
   ),
   'keys.delete': command<DeletePreview>()(byId),
-  'keys.reveal': query<{ id: number; value: string }>()(byId),
+  // Reveal and copy are disclosures: the audit log records which, and by whom.
+  'keys.reveal': query<{ id: number; value: string }>()(z.object({ id, purpose: disclosure.optional() }).strict()),
 
   'functions.list': query<FunctionDef[]>()(empty),
   'functions.get': query<FunctionDef>()(byId),
@@ -263,7 +288,25 @@ export const contract = {
     z.object({ id, name: secretName.optional(), value: secretValue.optional(), comment: optionalText }).strict(),
   ),
   'secrets.delete': command<{ id: number }>()(byId),
-  'secrets.reveal': query<{ id: number; value: string }>()(byId),
+  'secrets.reveal': query<{ id: number; value: string }>()(z.object({ id, purpose: disclosure.optional() }).strict()),
+  /** A secret's versions, newest first (values masked), by its id or by its place. */
+  'secrets.history': query<SecretVersion[]>()(
+    z.union([z.object({ id }).strict(), z.object({ scope, scopeId: id.nullable().optional(), name: secretName }).strict()]),
+  ),
+  'secrets.revealVersion': query<{ versionId: number; value: string }>()(z.object({ versionId: id, purpose: disclosure.optional() }).strict()),
+  /** Secrets of one scope that were deleted and can still be restored. */
+  'secrets.deleted': query<DeletedSecret[]>()(z.object({ scope, scopeId: id.nullable().optional() }).strict()),
+  /** Makes a version the current value again (a new version); a deleted secret comes back. */
+  'secrets.restore': command<SecretSummary>()(z.object({ versionId: id }).strict()),
+
+  /** What a change would do, before it is made: which callers read a different value, or are refused. */
+  'changes.preview': query<WhatIfPreview>()(z.object({ change: proposedChange }).strict()),
+
+  'audit.list': query<{ entries: AuditEntry[]; total: number; chain: AuditChainStatus }>()(
+    auditFilter.extend({ limit: z.number().int().min(1).max(1000).optional(), beforeId: id.optional() }).strict(),
+  ),
+  /** The matching entries as JSON lines (oldest first), for a file. */
+  'audit.export': query<{ fileName: string; jsonl: string; entries: number }>()(auditFilter.strict()),
   'secrets.names': query<string[]>()(z.object({ query: z.string().max(MAX_NAME_LENGTH).optional() }).strict()),
   'secrets.inspect': query<SecretInspection>()(z.object({ name: secretName }).strict()),
   'secrets.explain': query<SecretExplanation>()(
@@ -311,6 +354,9 @@ export const contract = {
         requestTimeoutMs: z.number().int().min(100).max(600000).optional(),
         handlerMemoryMb: z.number().int().min(64).max(8192).optional(),
         handlerLocalHosts: z.array(ruled(localTargetProblem)).max(MAX_LOCAL_HOSTS).optional(),
+        historyKeepVersions: z.number().int().min(1).max(1000).optional(),
+        historyKeepDays: z.number().int().min(0).max(3650).optional(),
+        auditRetention: z.number().int().min(100).max(10_000_000).optional(),
       })
       .strict(),
   ),

@@ -209,6 +209,12 @@ export interface Settings {
   handlerMemoryMb: number;
   /** Local "host:port" entries handlers may reach; the rest of loopback is closed to them. */
   handlerLocalHosts: string[];
+  /** A secret keeps at least this many versions… */
+  historyKeepVersions: number;
+  /** …and every version younger than this many days. */
+  historyKeepDays: number;
+  /** Audit log entries kept (the oldest go first; the chain stays verifiable). */
+  auditRetention: number;
 }
 
 export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
@@ -255,4 +261,131 @@ export interface HostStatus {
   running: boolean;
   requestedPort: number;
   error?: string;
+}
+
+/** What the audit log records: every change and every disclosure, never a value. */
+export type AuditAction =
+  | 'secret.created'
+  | 'secret.updated'
+  | 'secret.deleted'
+  | 'secret.restored'
+  | 'secret.revealed'
+  | 'secret.copied'
+  | 'key.created'
+  | 'key.updated'
+  | 'key.deleted'
+  | 'key.revealed'
+  | 'key.copied'
+  | 'group.created'
+  | 'group.updated'
+  | 'group.deleted'
+  | 'function.created'
+  | 'function.updated'
+  | 'function.deleted'
+  | 'rotation.started'
+  | 'rotation.finished'
+  | 'rotation.failed'
+  | 'settings.changed'
+  | 'secrets.imported'
+  | 'secrets.exported'
+  | 'audit.exported'
+  | 'backup.created'
+  | 'backup.restored'
+  | 'sync.pulled'
+  | 'sync.pushed'
+  | 'admin-api.called';
+
+export type AuditRecordKind = 'secret' | 'key' | 'group' | 'function' | 'server';
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  /** Who: "desktop window", "browser session", "admin API key "ops" (#3)", "app (scheduled rotation)". */
+  actor: string;
+  action: AuditAction;
+  recordKind: AuditRecordKind | null;
+  recordId: number | null;
+  recordName: string | null;
+  scope: Scope | null;
+  scopeId: number | null;
+  /** What changed, by field name ("value changed"), counts, operation names — never a value. */
+  detail: Record<string, unknown>;
+}
+
+/** Whether every entry's MAC follows from the one before it (the log was not edited). */
+export interface AuditChainStatus {
+  ok: boolean;
+  checked: number;
+  /** The first entry whose MAC does not follow: it or an entry before it was changed, removed or inserted. */
+  brokenAt?: { id: number; at: string };
+}
+
+/** One earlier (or the current) value of a secret: masked; `secrets.revealVersion` shows it. */
+export interface SecretVersion {
+  id: number;
+  /** 1, 2, 3… per place (scope, scope record and name). */
+  n: number;
+  change: 'created' | 'updated' | 'deleted' | 'restored' | 'renamed';
+  scope: Scope;
+  scopeId: number | null;
+  name: string;
+  valueLength: number;
+  comment: string | null;
+  changedAt: string;
+  changedBy: string;
+  /** Which fields changed ("value", "comment", "name"), a rename's other name, the version a restore came from. */
+  detail: { fields?: string[]; renamedFrom?: string; renamedTo?: string; restoredFrom?: number };
+  /** True for the version the secret has now. */
+  current: boolean;
+}
+
+/** A secret that is gone but can still be restored (its last version is within the retention). */
+export interface DeletedSecret {
+  versionId: number;
+  scope: Scope;
+  scopeId: number | null;
+  name: string;
+  deletedAt: string;
+  deletedBy: string;
+  versions: number;
+}
+
+/** A change to preview (`changes.preview`) before it is made. */
+export type ProposedChange =
+  | { kind: 'secret.create'; name: string; scope: Scope; scopeId?: number | null }
+  | { kind: 'secret.update'; id: number; name?: string; value?: string }
+  | { kind: 'secret.delete'; id: number }
+  | { kind: 'secret.restore'; versionId: number }
+  | { kind: 'key.delete'; id: number }
+  | { kind: 'group.delete'; id: number };
+
+/** One (function, caller) pair whose answer changes. */
+export interface WhatIfPair {
+  functionId: number;
+  functionName: string;
+  /** null: the call without a key (a public function). */
+  keyId: number | null;
+  keyName: string | null;
+  groupName: string | null;
+  /** The secret name; null for a refused caller. */
+  name: string | null;
+  /** The scope that answers now, and after the change (null: undefined). */
+  before: Scope | null;
+  after: Scope | null;
+  /** Same scope, another value. */
+  valueChanges: boolean;
+  /** The caller will be refused (401) after the change. */
+  refused?: true;
+}
+
+export interface WhatIfPreview {
+  /** How many (function, caller) pairs get another answer (or are refused). */
+  affected: number;
+  functions: number;
+  callers: number;
+  /** The first of them (at most 100). */
+  pairs: WhatIfPair[];
+  /** Of `affected`: callers that will be refused (key and group deletions). */
+  refused: number;
+  summary: string;
 }

@@ -57,6 +57,7 @@ function previousVersionDataDir() {
   db.prepare('UPDATE api_groups SET integrity = NULL').run();
   db.prepare('UPDATE functions SET integrity = NULL').run();
   db.prepare("DELETE FROM settings WHERE key = 'meta.dataVersion'").run();
+  db.prepare('DELETE FROM secret_versions').run(); // the previous version kept no history
   db.close();
   return { dir: t.dir, keyValue: key.value, fnId: fn.id, keyId: key.id, cipher };
 }
@@ -81,6 +82,10 @@ describe('the data migration to bound values, encrypted logs and row MACs', () =
     expect(core.keys.authenticate(old.keyValue)?.key.name).toBe('ship-key');
     expect(core.functions.list().some((f) => f.tampered) || core.keys.list().some((k) => k.tampered) || core.groups.list().some((g) => g.tampered)).toBe(false);
     expect(core.executions.list(old.fnId)[0]).toMatchObject({ console: [{ message: 'CANARY-printed' }], error: 'CANARY-error-text' });
+    // History begins with the value each secret had.
+    const dbUrl = core.secrets.list('function', old.fnId)[0]!;
+    expect(core.secrets.history(dbUrl.id)).toMatchObject([{ n: 1, change: 'created', changedBy: 'app (history begins)', current: true }]);
+    expect(core.secrets.revealVersion(core.secrets.history(dbUrl.id)[0]!.id)).toBe('CANARY-db-url');
     const stored = dump(old.dir);
     expect(stored).not.toContain('CANARY');
     // Bound now: read without the record's binding, a value fails.

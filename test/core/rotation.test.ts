@@ -63,7 +63,8 @@ describe('key rotation', () => {
     const { t, w, expected } = populated(30);
     const before = keyFileJson(t.core);
     const result = await t.core.rotation.rotateNow();
-    expect(result).toMatchObject({ fromVersion: 'A', toVersion: 'B', reencrypted: 33, skipped: [] });
+    // 30 secrets, their 30 first versions in the history, 3 keys.
+    expect(result).toMatchObject({ fromVersion: 'A', toVersion: 'B', reencrypted: 63, skipped: [] });
     const after = keyFileJson(t.core);
     expect(after.currentVersion).toBe('B');
     expect(after.currentKey).not.toBe(before.currentKey);
@@ -106,7 +107,7 @@ describe('key rotation', () => {
     const done = t.core.rotation.rotateNow();
     await done;
     expect(progress.length).toBeGreaterThanOrEqual(3);
-    expect(progress.at(-1)).toEqual({ done: 4503, total: 4503 });
+    expect(progress.at(-1)).toEqual({ done: 9003, total: 9003 }); // secrets, their versions, keys
     expect(duringReads).toEqual([expected.get([...expected.keys()][4400]!) ?? 'value-4400-', 'value-0-']);
     expect(writeError?.code).toBe('ROTATION_IN_PROGRESS');
     expect(secondError?.code).toBe('ROTATION_IN_PROGRESS');
@@ -170,8 +171,8 @@ describe('key rotation', () => {
     const victim = [...expected.keys()][30]!;
     tamperWith(t.core, victim);
     const result = await t.core.rotation.rotateNow();
-    expect(result).toMatchObject({ fromVersion: 'A', toVersion: 'B', reencrypted: 39 + 3 });
-    expect(answered).toBe(28 + 3); // the helper's 70% of each page: 28 of 40 secrets, 3 of 3 keys
+    expect(result).toMatchObject({ fromVersion: 'A', toVersion: 'B', reencrypted: 39 + 3 + 40 });
+    expect(answered).toBe(28 + 3 + 28); // the helper's 70% of each page: 28 of 40 secrets, 3 of 3 keys, 28 of 40 versions
     expect(result.skipped.map((s) => s.id)).toEqual([victim]);
     expected.delete(victim);
     expect(letters(t.core.paths.databaseFile).sort()).toEqual(['A', 'B']); // only the tampered record keeps A
@@ -191,7 +192,7 @@ describe('key rotation', () => {
     const { t, w, expected } = populated(30, undefined, { rotationParallelFrom: 1, rotationHelper: () => failing });
     const result = await t.core.rotation.rotateNow();
     expect(calls).toBeGreaterThan(0);
-    expect(result).toMatchObject({ toVersion: 'B', reencrypted: 33, skipped: [] });
+    expect(result).toMatchObject({ toVersion: 'B', reencrypted: 63, skipped: [] });
     expect(letters(t.core.paths.databaseFile)).toEqual(['B']);
     assertAllReadable(t.core, expected, [w.shipKey, w.mfgKey, w.shipKey2]);
   });
@@ -204,7 +205,7 @@ describe('key rotation', () => {
       },
     });
     const result = await t.core.rotation.rotateNow();
-    expect(result).toMatchObject({ toVersion: 'B', reencrypted: 13, skipped: [] });
+    expect(result).toMatchObject({ toVersion: 'B', reencrypted: 23, skipped: [] });
     assertAllReadable(t.core, expected, [w.shipKey, w.mfgKey, w.shipKey2]);
   });
 

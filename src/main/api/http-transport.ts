@@ -13,6 +13,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { AppErrorShape } from '../../shared/types';
+import { runAs, type Actor } from '../core/audit/actor';
 import type { Core } from '../core/core-api';
 import { MANAGEMENT_GROUP } from '../../shared/rules';
 import { CONTENT_SECURITY_POLICY } from '../window-security';
@@ -38,7 +39,7 @@ export function tokenMatches(given: string, expected: string): boolean {
 export interface HttpTransportOptions {
   dispatch: Dispatch;
   bus: EventBus;
-  core: Pick<Core, 'keys'>;
+  core: Pick<Core, 'keys'> & Partial<Pick<Core, 'audit'>>;
   token: string;
   /** The built renderer (out/renderer); static files are not served when absent. */
   rendererDir?: string | null;
@@ -67,10 +68,10 @@ function errorJson(c: Context, error: AppErrorShape): Response {
 }
 
 /** The Hono app; `startHttpServer` puts it on a socket. */
-export function createHttpApp(options: HttpTransportOptions): Hono {
+export function createHttpApp(options: HttpTransportOptions): Hono<{ Variables: { actor: Actor } }> {
   const { dispatch, bus, core, token } = options;
   const rendererDir = options.rendererDir ? resolve(options.rendererDir) : null;
-  const app = new Hono();
+  const app = new Hono<{ Variables: { actor: Actor } }>();
 
   // Security headers on everything, then the Host / Origin checks.
   app.use('*', async (c, next) => {
@@ -99,7 +100,10 @@ export function createHttpApp(options: HttpTransportOptions): Hono {
     const auth = c.req.header('authorization');
     if (auth !== undefined) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-      if (m && tokenMatches(m[1]!, token)) return next();
+      if (m && tokenMatches(m[1]!, token)) {
+        c.set('actor', { via: 'browser' });
+        return next();
+      }
       return errorJson(c, { code: 'UNAUTHORIZED', message: 'The session token is missing or wrong. Use the URL printed at start.' });
     }
     const apiKey = c.req.header('x-api-key');
@@ -117,6 +121,7 @@ export function createHttpApp(options: HttpTransportOptions): Hono {
           message: `Only keys of the "${MANAGEMENT_GROUP}" group may use the admin API.`,
         });
       }
+      c.set('actor', { via: 'api-key', keyId: found.key.id, keyName: found.key.name });
       return next();
     }
     return errorJson(c, {
@@ -148,7 +153,11 @@ export function createHttpApp(options: HttpTransportOptions): Hono {
         return errorJson(c, { code: 'VALIDATION', message: 'The request body is not valid JSON.' });
       }
     }
-    const response = await dispatch(c.req.param('operation'), input);
+    const actor = c.get('actor');
+    const operation = c.req.param('operation');
+    // Which management key called what (never the input: it may carry values).
+    if (actor.via === 'api-key') runAs(actor, () => core.audit?.append({ action: 'admin-api.called', recordKind: 'key', recordId: actor.keyId, recordName: actor.keyName, detail: { operation: operation.slice(0, 80) } }));
+    const response = await dispatch(operation, input, actor);
     if (!response.ok) return errorJson(c, response.error);
     return c.json(response, 200);
   });

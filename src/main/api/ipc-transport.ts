@@ -29,7 +29,7 @@ export function registerIpc(
     if (!url || !isTrustedSender(url)) {
       return { ok: false, error: { code: 'FORBIDDEN', message: 'This frame may not call the app.' } };
     }
-    return dispatch(typeof operation === 'string' ? operation : String(operation), input);
+    return dispatch(typeof operation === 'string' ? operation : String(operation), input, { via: 'window' });
   });
   return () => ipcMain.removeHandler(INVOKE_CHANNEL);
 }

@@ -9,6 +9,7 @@ import {
   type OperationResult,
   type RpcResponse,
 } from '../../shared/contract';
+import { runAs, type Actor } from '../core/audit/actor';
 import type { Core } from '../core/core-api';
 import { errorShapeOf, validationError } from './errors';
 import type { EventBus } from './events';
@@ -43,7 +44,7 @@ export function createHandlers({ core, host, mode }: RegistryDeps): Handlers {
     'keys.create': (i) => core.keys.create(i),
     'keys.update': (i) => core.keys.update(i),
     'keys.delete': (i) => core.keys.delete(i.id),
-    'keys.reveal': (i) => ({ id: i.id, value: core.keys.reveal(i.id) }),
+    'keys.reveal': (i) => ({ id: i.id, value: core.keys.reveal(i.id, i.purpose) }),
 
     'functions.list': () => core.functions.list(),
     'functions.get': (i) => core.functions.get(i.id),
@@ -70,7 +71,18 @@ export function createHandlers({ core, host, mode }: RegistryDeps): Handlers {
       core.secrets.delete(i.id);
       return { id: i.id };
     },
-    'secrets.reveal': (i) => ({ id: i.id, value: core.secrets.reveal(i.id) }),
+    'secrets.reveal': (i) => ({ id: i.id, value: core.secrets.reveal(i.id, i.purpose) }),
+    'secrets.history': (i) => ('id' in i ? core.secrets.history(i.id) : core.secrets.historyAt(i.scope, i.scopeId, i.name)),
+    'secrets.revealVersion': (i) => ({ versionId: i.versionId, value: core.secrets.revealVersion(i.versionId, i.purpose) }),
+    'secrets.deleted': (i) => core.secrets.deleted(i.scope, i.scopeId),
+    'secrets.restore': (i) => core.secrets.restore(i.versionId),
+    'changes.preview': (i) => core.changes.preview(i.change),
+    'audit.list': ({ limit, beforeId, ...filter }) => ({ ...core.audit.list(filter, limit, beforeId), chain: core.audit.verify() }),
+    'audit.export': (filter) => {
+      const jsonl = core.audit.exportLines(filter);
+      core.audit.append({ action: 'audit.exported', detail: { entries: jsonl ? jsonl.split('\n').length : 0 } });
+      return { fileName: `crude-functions-audit-${new Date().toISOString().slice(0, 10)}.jsonl`, jsonl, entries: jsonl ? jsonl.split('\n').length : 0 };
+    },
     'secrets.names': (i) => core.secrets.names(i.query),
     'secrets.inspect': (i) => core.secrets.inspect(i.name),
     'secrets.explain': (i) => core.secrets.explain(i.name, ctx(i)),
@@ -93,7 +105,8 @@ export function createHandlers({ core, host, mode }: RegistryDeps): Handlers {
   };
 }
 
-export type Dispatch = (operation: string, rawInput: unknown) => Promise<RpcResponse<unknown>>;
+/** `actor`: who calls (the transport knows): the history and the audit log record it. */
+export type Dispatch = (operation: string, rawInput: unknown, actor?: Actor) => Promise<RpcResponse<unknown>>;
 
 export interface DispatcherOptions {
   /** How long a write waits for a running key rotation to finish (default 30 s). */
@@ -135,7 +148,7 @@ export function createDispatcher(deps: RegistryDeps & { bus?: EventBus }, option
     while (deps.core.rotation.status().inProgress && Date.now() < deadline) await sleep(pollMs);
   }
 
-  return async (operation, rawInput) => {
+  return async (operation, rawInput, actor = { via: 'app' }) => runAs(actor, async () => {
     if (typeof operation !== 'string' || !isOperationName(operation)) {
       return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown operation "${String(operation)}".` } };
     }
@@ -157,5 +170,5 @@ export function createDispatcher(deps: RegistryDeps & { bus?: EventBus }, option
     } catch (err) {
       return { ok: false, error: errorShapeOf(err, operation) };
     }
-  };
+  });
 }

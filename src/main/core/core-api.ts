@@ -4,7 +4,13 @@
 import type {
   ApiKey,
   ApiKeyGroup,
+  AuditChainStatus,
+  AuditEntry,
   CompleteSecret,
+  DeletedSecret,
+  ProposedChange,
+  SecretVersion,
+  WhatIfPreview,
   CorsConfig,
   DeletePreview,
   ExecutionLogEntry,
@@ -20,6 +26,7 @@ import type {
   Settings,
 } from '../../shared/types';
 import type { CodeFile, FunctionSecretUse, ResolutionMatrix } from '../../shared/contract';
+import type { AuditFilter, NewAuditEntry } from './audit/audit-log';
 
 export interface DataPaths {
   dataDir: string;
@@ -59,7 +66,8 @@ export interface KeyService {
   create(input: { groupId: number; name: string; description?: string | null }): ApiKey & { value: string };
   update(input: { id: number; name?: string; description?: string | null }): ApiKey;
   delete(id: number): DeletePreview;
-  reveal(id: number): string;
+  /** The value, for the operator (an audited disclosure: revealed or copied). */
+  reveal(id: number, purpose?: 'reveal' | 'copy'): string;
   /** Keyed-hash lookup plus constant-time comparison; null when the value is unknown. */
   authenticate(value: string): AuthenticatedKey | null;
 }
@@ -108,7 +116,17 @@ export interface SecretService {
   create(input: { name: string; value: string; scope: Scope; scopeId?: number | null; comment?: string | null }): SecretSummary;
   update(input: { id: number; name?: string; value?: string; comment?: string | null }): SecretSummary;
   delete(id: number): void;
-  reveal(id: number): string;
+  /** The value, for the operator (an audited disclosure: revealed or copied). */
+  reveal(id: number, purpose?: 'reveal' | 'copy'): string;
+  /** A secret's versions, newest first (values masked). */
+  history(id: number): SecretVersion[];
+  /** The versions of a place (scope, scope record, name), also when the secret is gone. */
+  historyAt(scope: Scope, scopeId: number | null | undefined, name: string): SecretVersion[];
+  revealVersion(versionId: number, purpose?: 'reveal' | 'copy'): string;
+  /** Secrets of a scope that are gone but can be restored. */
+  deleted(scope: Scope, scopeId?: number | null): DeletedSecret[];
+  /** Makes a version the secret's value again (a new version; the secret comes back if it was deleted). */
+  restore(versionId: number): SecretSummary;
   /** Distinct names over every scope, optionally filtered by a case-insensitive substring. */
   names(query?: string): string[];
   /** Key > Group > Function > Global, first match; or only `scope` when given. */
@@ -166,8 +184,25 @@ export interface ExecutionLog {
   list(functionId: number, limit?: number): ExecutionLogEntry[];
 }
 
+export interface AuditService {
+  list(filter?: AuditFilter, limit?: number, beforeId?: number): { entries: AuditEntry[]; total: number };
+  verify(): AuditChainStatus;
+  /** JSON lines, oldest first. */
+  exportLines(filter?: AuditFilter): string;
+  append(entry: NewAuditEntry): void;
+  /** Applies the retention now (it also runs every few hundred entries). */
+  trim(): void;
+}
+
+export interface ChangeService {
+  /** What a change would do to callers' answers; nothing is written. */
+  preview(change: ProposedChange): WhatIfPreview;
+}
+
 export interface Core {
   paths: DataPaths;
+  audit: AuditService;
+  changes: ChangeService;
   groups: GroupService;
   keys: KeyService;
   functions: FunctionService;

@@ -13,7 +13,11 @@ import { createGroupService } from './keys/groups';
 import { createKeyService } from './keys/keys';
 import { createRotation, type RotationHooks } from './rotation/rotation';
 import type { AesHelper } from './rotation/rotation-helper';
+import { createAuditLog } from './audit/audit-log';
 import { createDeletePreviewer } from './secrets/delete-preview';
+import { createSecretHistory } from './secrets/history';
+import { storedScopeId } from './secrets/scope-records';
+import { createWhatIf } from './secrets/what-if';
 import { createResolver } from './secrets/resolution';
 import { createSecretStore } from './secrets/secrets';
 import { secretUsesOf } from './secrets/uses';
@@ -92,13 +96,16 @@ export function openCore(options: OpenCoreOptions): Core {
     migrateData(db, ring);
     const gate = new WriteGate();
     const settings = createSettingsService(db);
+    const audit = createAuditLog(db, ring, gate, settings);
+    const history = createSecretHistory(db, ring, settings);
     const previews = createDeletePreviewer(db);
     const code = createCodeService(paths.codeDir);
-    const groups = createGroupService(db, ring, gate, previews);
-    const keys = createKeyService(db, ring, gate, previews);
-    const functions = createFunctionService(db, ring, code, gate, previews);
-    const store = createSecretStore(db, ring, gate);
+    const groups = createGroupService(db, ring, gate, previews, audit);
+    const keys = createKeyService(db, ring, gate, previews, audit);
+    const functions = createFunctionService(db, ring, code, gate, previews, audit);
+    const store = createSecretStore(db, ring, gate, history, audit);
     const resolver = createResolver(db, store);
+    const whatIf = createWhatIf(db, store, history);
     const rotation = createRotation({
       db,
       ring,
@@ -109,11 +116,14 @@ export function openCore(options: OpenCoreOptions): Core {
       hooks: options.rotationHooks,
       parallelFrom: options.rotationParallelFrom,
       helper: options.rotationHelper,
+      audit,
     });
     const executions = createExecutionLog(db, ring, gate, settings);
 
     groups.ensureManagementGroup();
     rotation.finishInterruptedRotation();
+    history.trimAll();
+    audit.trim();
 
     const openDb = db;
     return {
@@ -123,15 +133,45 @@ export function openCore(options: OpenCoreOptions): Core {
       keys,
       functions,
       code,
-      settings,
+      settings: {
+        get: settings.get,
+        set(patch) {
+          const result = settings.set(patch);
+          audit.append({ action: 'settings.changed', detail: { settings: Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined) } });
+          return result;
+        },
+      },
       rotation,
       executions,
+      audit: { list: audit.list, verify: audit.verify, exportLines: (f) => audit.exportLines(f), append: audit.append, trim: audit.trim },
+      changes: { preview: whatIf.preview },
       secrets: {
         list: store.list,
         create: store.create,
         update: store.update,
         delete: store.delete,
-        reveal: (id) => store.decrypt(store.row(id)),
+        reveal: (id, purpose) => store.reveal(id, purpose),
+        history(id) {
+          const r = store.row(id);
+          return history.list(r);
+        },
+        historyAt: (scope, scopeId, name) => history.list({ scope, scope_id: storedScopeId(scope, scopeId, openDb), name }),
+        revealVersion(versionId, purpose = 'reveal') {
+          const v = history.row(versionId);
+          const value = history.decrypt(v);
+          audit.append({ action: purpose === 'copy' ? 'secret.copied' : 'secret.revealed', recordKind: 'secret', recordName: v.name, scope: v.scope, scopeId: v.scope_id, detail: { version: v.n } });
+          return value;
+        },
+        deleted: (scope, scopeId) => history.deleted(scope, storedScopeId(scope, scopeId, openDb)),
+        restore(versionId) {
+          const v = history.row(versionId);
+          const value = history.decrypt(v);
+          const live = openDb.prepare('SELECT id FROM secrets WHERE scope = ? AND scope_id = ? AND name = ?').get(v.scope, v.scope_id, v.name) as { id: number } | undefined;
+          const cause = { change: 'restored' as const, restoredFrom: v.n };
+          return live
+            ? store.update({ id: live.id, value, comment: v.comment }, cause)
+            : store.create({ name: v.name, value, scope: v.scope, scopeId: v.scope === 'global' ? null : v.scope_id, comment: v.comment }, cause);
+        },
         names: store.names,
         getSecret: resolver.getSecret,
         getCompleteSecret: resolver.getCompleteSecret,

@@ -12,3 +12,7 @@ export const apiKeyBinding = (r: { group_id: number; name: string }): string => 
 
 /** Text a handler produced, stored in the execution log (console output, error and stack). */
 export const executionBinding = (requestId: string, column: 'console' | 'error'): string => `crude/execution\u0000${requestId}\u0000${column}`;
+
+/** An earlier value of a secret: its place (scope, scope record, name) and version number. */
+export const secretVersionBinding = (r: { scope: string; scope_id: number; name: string; n: number }): string =>
+  `crude/secret-version\u0000${r.scope}\u0000${r.scope_id}\u0000${r.name}\u0000${r.n}`;

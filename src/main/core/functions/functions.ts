@@ -3,6 +3,7 @@ import type { CorsConfig, DeletePreview, FunctionDef, HttpMethod } from '../../.
 import { HTTP_METHODS } from '../../../shared/types';
 import { corsProblem, handlerPathProblem, normaliseRoute, recordNameProblem, routeProblem } from '../../../shared/rules';
 import type { CodeService, FunctionInput, FunctionService } from '../core-api';
+import type { AuditLog } from '../audit/audit-log';
 import type { KeyRing } from '../crypto/key-ring';
 import { CoreError, notFound, validation } from '../errors';
 import { nowIso, type Db } from '../store/database';
@@ -57,7 +58,7 @@ export const functionIntegrityFields = (r: { id: number; enabled: boolean; group
 ];
 
 /** Function definitions: unique names, and no two functions answering one method on one route. */
-export function createFunctionService(db: Db, ring: KeyRing, code: CodeService, gate: WriteGate, previews: DeletePreviewer): FunctionService {
+export function createFunctionService(db: Db, ring: KeyRing, code: CodeService, gate: WriteGate, previews: DeletePreviewer, audit: AuditLog): FunctionService {
   const byId = db.prepare(`${SELECT} WHERE f.id = ?`);
   let revision = 0;
 
@@ -187,6 +188,7 @@ export function createFunctionService(db: Db, ring: KeyRing, code: CodeService, 
         );
         writeGroups(newId, groupIds);
         seal(newId);
+        audit.append({ action: 'function.created', recordKind: 'function', recordId: newId, recordName: input.name, detail: { route: input.route, groupIds } });
         return newId;
       })();
       ensureHandlerFile(input.handler);
@@ -230,6 +232,10 @@ export function createFunctionService(db: Db, ring: KeyRing, code: CodeService, 
         );
         writeGroups(existing.id, groupIds);
         seal(existing.id);
+        const before = existing as unknown as Record<string, unknown>;
+        const after = { ...merged, methods, groupIds } as unknown as Record<string, unknown>;
+        const fields = ['name', 'route', 'methods', 'handler', 'groupIds', 'description', 'enabled', 'cors'].filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null));
+        audit.append({ action: 'function.updated', recordKind: 'function', recordId: existing.id, recordName: merged.name, detail: { fields } });
       })();
       ensureHandlerFile(merged.handler);
       revision++;
@@ -241,6 +247,7 @@ export function createFunctionService(db: Db, ring: KeyRing, code: CodeService, 
       db.transaction(() => {
         db.prepare('UPDATE functions SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, nowIso(), id);
         seal(id);
+        audit.append({ action: 'function.updated', recordKind: 'function', recordId: id, recordName: get(id).name, detail: { fields: ['enabled'], enabled } });
       })();
       revision++;
       return get(id);
@@ -251,7 +258,9 @@ export function createFunctionService(db: Db, ring: KeyRing, code: CodeService, 
       const preview = db.transaction((): DeletePreview => {
         const p = previews.preview('function', id);
         // Triggers remove the function's secrets and execution log in the same transaction.
+        const name = get(id).name;
         db.prepare('DELETE FROM functions WHERE id = ?').run(id);
+        audit.append({ action: 'function.deleted', recordKind: 'function', recordId: id, recordName: name, detail: { secrets: p.secrets.length } });
         return p;
       })();
       revision++;

@@ -1,6 +1,7 @@
 import type { ApiKeyGroup, DeletePreview } from '../../../shared/types';
 import { groupNameProblem, MANAGEMENT_GROUP, MAX_TEXT_LENGTH } from '../../../shared/rules';
 import type { GroupService } from '../core-api';
+import type { AuditLog } from '../audit/audit-log';
 import type { KeyRing } from '../crypto/key-ring';
 import { CoreError, notFound, validation } from '../errors';
 import { nowIso, type Db } from '../store/database';
@@ -42,7 +43,7 @@ const nameConflict = (name: string) => [
 ];
 
 /** API key groups. The `management` group is created on first start and cannot be deleted or renamed. */
-export function createGroupService(db: Db, ring: KeyRing, gate: WriteGate, previews: DeletePreviewer): GroupService & { ensureManagementGroup(): void } {
+export function createGroupService(db: Db, ring: KeyRing, gate: WriteGate, previews: DeletePreviewer, audit: AuditLog): GroupService & { ensureManagementGroup(): void } {
   const byId = db.prepare(`${SELECT} WHERE g.id = ?`);
   const byName = db.prepare(`${SELECT} WHERE g.name = ?`);
   const toGroup = (r: GroupRow): ApiKeyGroup => ({
@@ -89,7 +90,12 @@ export function createGroupService(db: Db, ring: KeyRing, gate: WriteGate, previ
       checkName(name);
       checkDescription('description', description);
       gate.assertOpen();
-      return get(insert(name, description ?? null));
+      const id = db.transaction(() => {
+        const newId = insert(name, description ?? null);
+        audit.append({ action: 'group.created', recordKind: 'group', recordId: newId, recordName: name });
+        return newId;
+      })();
+      return get(id);
     },
     /** First start: the group whose keys may call the admin API. */
     ensureManagementGroup() {
@@ -112,6 +118,8 @@ export function createGroupService(db: Db, ring: KeyRing, gate: WriteGate, previ
           nameConflict(name ?? existing.name),
         );
         seal(id);
+        const fields = [...(name !== undefined && name !== existing.name ? ['name'] : []), ...(description !== undefined && description !== existing.description ? ['description'] : [])];
+        audit.append({ action: 'group.updated', recordKind: 'group', recordId: id, recordName: name ?? existing.name, detail: { fields, ...(fields.includes('name') ? { renamedFrom: existing.name } : {}) } });
       })();
       return get(id);
     },
@@ -132,6 +140,7 @@ export function createGroupService(db: Db, ring: KeyRing, gate: WriteGate, previ
         }
         // Keys cascade by foreign key; triggers remove the group's and the keys' secrets.
         db.prepare('DELETE FROM api_groups WHERE id = ?').run(id);
+        audit.append({ action: 'group.deleted', recordKind: 'group', recordId: id, recordName: group.name, detail: { keys: preview.keys.length, secrets: preview.secrets.length } });
         return preview;
       })();
     },

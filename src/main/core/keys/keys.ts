@@ -1,6 +1,7 @@
 import type { ApiKey, DeletePreview } from '../../../shared/types';
 import { recordNameProblem } from '../../../shared/rules';
 import type { AuthenticatedKey, KeyService } from '../core-api';
+import type { AuditLog } from '../audit/audit-log';
 import { apiKeyBinding } from '../crypto/bindings';
 import { constantTimeEqual, generateApiKeyValue, hashApiKey } from '../crypto/hash';
 import type { KeyRing } from '../crypto/key-ring';
@@ -38,7 +39,7 @@ export const keyIntegrityFields = (r: { id: number; group_id: number; name: stri
 export const keyRecordLabel = (id: number, name?: string) => `API key #${id}${name ? ` ("${name}")` : ''}`;
 
 /** API keys: generated values, encrypted at rest, found by keyed hash, compared in constant time. */
-export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, previews: DeletePreviewer): KeyService {
+export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, previews: DeletePreviewer, audit: AuditLog): KeyService {
   /** A key row (and its group's row) as the app wrote them, or edited outside it. */
   const intact = (r: Pick<KeyRow, 'id' | 'group_id' | 'group_name' | 'name' | 'value_hash' | 'integrity' | 'group_integrity'>) =>
     ring.integrity.holds(r.integrity, 'api_key', keyIntegrityFields(r)) && ring.integrity.holds(r.group_integrity, 'api_group', groupIntegrityFields({ id: r.group_id, name: r.group_name }));
@@ -112,6 +113,7 @@ export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, preview
           ),
         );
         seal(newId);
+        audit.append({ action: 'key.created', recordKind: 'key', recordId: newId, recordName: name, detail: { groupId } });
         return newId;
       })();
       return { ...get(id), value };
@@ -133,6 +135,8 @@ export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, preview
           nameConflict(newName),
         );
         seal(id);
+        const fields = [...(newName !== existing.name ? ['name'] : []), ...(description !== undefined && description !== existing.description ? ['description'] : [])];
+        audit.append({ action: 'key.updated', recordKind: 'key', recordId: id, recordName: newName, detail: { fields, ...(fields.includes('name') ? { renamedFrom: existing.name } : {}) } });
       })();
       return get(id);
     },
@@ -141,13 +145,17 @@ export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, preview
       gate.assertOpen();
       return db.transaction((): DeletePreview => {
         const preview = previews.preview('key', id);
+        const name = (db.prepare('SELECT name FROM api_keys WHERE id = ?').pluck().get(id) as string | undefined) ?? null;
         db.prepare('DELETE FROM api_keys WHERE id = ?').run(id);
+        audit.append({ action: 'key.deleted', recordKind: 'key', recordId: id, recordName: name, detail: { secrets: preview.secrets.length } });
         return preview;
       })();
     },
-    reveal(id) {
-      get(id);
-      return revealRow(id);
+    reveal(id, purpose = 'reveal') {
+      const key = get(id);
+      const value = revealRow(id);
+      audit.append({ action: purpose === 'copy' ? 'key.copied' : 'key.revealed', recordKind: 'key', recordId: id, recordName: key.name });
+      return value;
     },
     authenticate(value) {
       if (typeof value !== 'string' || value.length === 0 || value.length > 512) return null;

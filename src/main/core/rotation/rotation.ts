@@ -7,9 +7,11 @@ import type { KeyRing } from '../crypto/key-ring';
 import { CoreError } from '../errors';
 import type { Db } from '../store/database';
 import type { WriteGate } from '../store/write-gate';
-import { apiKeyBinding, executionBinding, secretBinding } from '../crypto/bindings';
+import { apiKeyBinding, executionBinding, secretBinding, secretVersionBinding } from '../crypto/bindings';
 import { keyRecordLabel } from '../keys/keys';
 import { secretRecordLabel } from '../secrets/scope-records';
+import { runAs } from '../audit/actor';
+import type { AuditLog } from '../audit/audit-log';
 import { reencryptAll, slicePage, type BoundValues } from './reencrypt';
 import { RotationHelper, type AesHelper } from './rotation-helper';
 
@@ -51,6 +53,14 @@ const ENCRYPTED_COLUMNS = [
     label: (r: StoredRow) => keyRecordLabel(r.id, String(r.name)),
   },
   {
+    table: 'secret_versions',
+    column: 'value_encrypted',
+    fields: 'name, scope, scope_id, n',
+    where: '1',
+    binding: (r: StoredRow) => secretVersionBinding(r as unknown as { scope: string; scope_id: number; name: string; n: number }),
+    label: (r: StoredRow) => `version ${Number(r.n)} of secret "${String(r.name)}"`,
+  },
+  {
     table: 'executions',
     column: 'console',
     fields: 'request_id',
@@ -87,6 +97,7 @@ export function createRotation(opts: {
   parallelFrom?: number;
   /** Replaces the helper thread (tests: a helper that fails). */
   helper?: (keys: KeyFile) => AesHelper;
+  audit?: Pick<AuditLog, 'append'>;
 }): RotationService & { finishInterruptedRotation(): RotationResult | null } {
   const { db, ring, keyFilePath, gate, settings } = opts;
   const now = opts.now ?? (() => new Date());
@@ -240,6 +251,7 @@ export function createRotation(opts: {
   async function rotateNow(): Promise<RotationResult> {
     guardStart();
     const fromVersion = ring.keyFile.phasedOutVersion ?? ring.keyFile.currentVersion;
+    opts.audit?.append({ action: 'rotation.started', detail: { fromVersion } });
     try {
       beginKeyChange();
       const skipped: RotationResult['skipped'] = [];
@@ -292,11 +304,13 @@ export function createRotation(opts: {
       const finishedAt = endKeyChange();
       const result: RotationResult = { fromVersion, toVersion: ring.keyFile.currentVersion, reencrypted: r.value, skipped, finishedAt };
       done();
+      opts.audit?.append({ action: 'rotation.finished', detail: { fromVersion, toVersion: result.toVersion, reencrypted: result.reencrypted, skipped: skipped.length } });
       for (const l of finishedListeners) l({ ok: true, result });
       return result;
     } catch (e) {
       done();
       const message = e instanceof CoreError ? e.message : `Key rotation failed: ${(e as Error).message}`;
+      opts.audit?.append({ action: 'rotation.failed', detail: { fromVersion, message } });
       for (const l of finishedListeners) l({ ok: false, message });
       throw e;
     }
@@ -329,7 +343,7 @@ export function createRotation(opts: {
       const check = () => {
         if (running) return;
         if (now().getTime() >= Date.parse(status().nextRotationDue)) {
-          rotateNow().catch((e: unknown) => {
+          runAs({ via: 'app', what: 'scheduled rotation' }, rotateNow).catch((e: unknown) => {
             // Message only: rotation errors name records, never values.
             console.error(`[rotation] scheduled rotation failed: ${(e as Error).message}`);
           });

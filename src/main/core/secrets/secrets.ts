@@ -1,11 +1,13 @@
 import type { Scope, SecretSummary } from '../../../shared/types';
 import { MAX_TEXT_LENGTH, secretNameProblem, secretValueProblem } from '../../../shared/rules';
+import type { AuditLog } from '../audit/audit-log';
 import { secretBinding } from '../crypto/bindings';
 import type { KeyRing } from '../crypto/key-ring';
 import { notFound, validation } from '../errors';
 import { nowIso, type Db } from '../store/database';
 import { mapConstraint } from '../store/sql';
 import type { WriteGate } from '../store/write-gate';
+import type { SecretHistory } from './history';
 import { scopeNoun, secretRecordLabel, storedScopeId } from './scope-records';
 
 export interface SecretRow {
@@ -40,8 +42,18 @@ function checkComment(comment: string | null | undefined) {
   }
 }
 
-/** CRUD of secret records at every scope; values are encrypted before they reach SQLite. */
-export function createSecretStore(db: Db, ring: KeyRing, gate: WriteGate) {
+/** How a write came about, for the history: an edit, or a restore of an earlier version. */
+export interface WriteCause {
+  change: 'restored';
+  restoredFrom: number;
+}
+
+/**
+ * CRUD of secret records at every scope; values are encrypted before they reach SQLite.
+ * Every write keeps a version in the history and an entry in the audit log, in the same
+ * transaction.
+ */
+export function createSecretStore(db: Db, ring: KeyRing, gate: WriteGate, history: SecretHistory, audit: AuditLog) {
   const byId = db.prepare('SELECT * FROM secrets WHERE id = ?');
   // Arrays, not objects, and only the key letter of each ciphertext: better-sqlite3 builds
   // row objects at about twice the cost, which a list of 10,000 secrets feels (benchmarks.md).
@@ -104,55 +116,111 @@ export function createSecretStore(db: Db, ring: KeyRing, gate: WriteGate) {
         summary({ id, name, scope, scope_id: sid, comment, value_length: valueLength, created_at: createdAt, updated_at: updatedAt, value_encrypted: keyLetter }),
       );
     },
-    create(input: { name: string; value: string; scope: Scope; scopeId?: number | null; comment?: string | null }): SecretSummary {
+    create(input: { name: string; value: string; scope: Scope; scopeId?: number | null; comment?: string | null }, cause?: WriteCause): SecretSummary {
       const name = checkSecretName(input.name);
       const value = checkValue(input.value);
       checkComment(input.comment);
       const sid = storedScopeId(input.scope, input.scopeId, db);
       gate.assertOpen();
       const now = nowIso();
-      const id = mapConstraint(
-        () =>
-          db
-            .prepare(
-              'INSERT INTO secrets (name, value_encrypted, value_length, comment, scope, scope_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-            )
-            .run(name, ring.cipher.encrypt(value, secretBinding({ scope: input.scope, scope_id: sid, name })), Buffer.byteLength(value, 'utf8'), input.comment ?? null, input.scope, sid, now, now)
-            .lastInsertRowid,
-        conflict(name, input.scope),
-      );
-      return summary(row(Number(id)));
+      const place = { scope: input.scope, scope_id: sid, name };
+      const id = db.transaction(() => {
+        const newId = Number(
+          mapConstraint(
+            () =>
+              db
+                .prepare(
+                  'INSERT INTO secrets (name, value_encrypted, value_length, comment, scope, scope_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+                )
+                .run(name, ring.cipher.encrypt(value, secretBinding(place)), Buffer.byteLength(value, 'utf8'), input.comment ?? null, input.scope, sid, now, now)
+                .lastInsertRowid,
+            conflict(name, input.scope),
+          ),
+        );
+        history.record(place, cause?.change ?? 'created', value, input.comment ?? null, cause ? { restoredFrom: cause.restoredFrom } : undefined);
+        audit.append({ action: cause ? 'secret.restored' : 'secret.created', recordKind: 'secret', recordId: newId, recordName: name, scope: input.scope, scopeId: sid, detail: cause ? { restoredFrom: cause.restoredFrom } : {} });
+        return newId;
+      })();
+      return summary(row(id));
     },
-    update(input: { id: number; name?: string; value?: string; comment?: string | null }): SecretSummary {
+    update(input: { id: number; name?: string; value?: string; comment?: string | null }, cause?: WriteCause): SecretSummary {
       const existing = row(input.id);
       const name = input.name === undefined ? existing.name : checkSecretName(input.name);
       const value = input.value === undefined ? undefined : checkValue(input.value);
       checkComment(input.comment);
       gate.assertOpen();
-      // A renamed secret is re-encrypted: its value is bound to its name.
-      const plaintext = value ?? (name === existing.name ? undefined : decrypt(existing));
-      mapConstraint(
-        () =>
-          db
-            .prepare(
-              'UPDATE secrets SET name = ?, value_encrypted = ?, value_length = ?, comment = ?, updated_at = ? WHERE id = ?',
-            )
-            .run(
-              name,
-              plaintext === undefined ? existing.value_encrypted : ring.cipher.encrypt(plaintext, secretBinding({ scope: existing.scope, scope_id: existing.scope_id, name })),
-              value === undefined ? existing.value_length : Buffer.byteLength(value, 'utf8'),
-              input.comment === undefined ? existing.comment : input.comment,
-              nowIso(),
-              existing.id,
-            ),
-        conflict(name, existing.scope),
-      );
+      const comment = input.comment === undefined ? existing.comment : input.comment;
+      // A broken value can be replaced by a new one; keeping it (a rename) needs it readable.
+      let before: string | null = null;
+      try {
+        before = decrypt(existing);
+      } catch (e) {
+        if (value === undefined) throw e;
+      }
+      const after = value ?? before!;
+      const fields = [
+        ...(value !== undefined && value !== before ? ['value'] : []),
+        ...(comment !== existing.comment ? ['comment'] : []),
+        ...(name !== existing.name ? ['name'] : []),
+      ];
+      db.transaction(() => {
+        mapConstraint(
+          () =>
+            db
+              .prepare('UPDATE secrets SET name = ?, value_encrypted = ?, value_length = ?, comment = ?, updated_at = ? WHERE id = ?')
+              .run(
+                name,
+                // A renamed secret is re-encrypted: its value is bound to its name.
+                value === undefined && name === existing.name ? existing.value_encrypted : ring.cipher.encrypt(after, secretBinding({ scope: existing.scope, scope_id: existing.scope_id, name })),
+                Buffer.byteLength(after, 'utf8'),
+                comment,
+                nowIso(),
+                existing.id,
+              ),
+          conflict(name, existing.scope),
+        );
+        const place = { scope: existing.scope, scope_id: existing.scope_id, name };
+        if (name !== existing.name) {
+          // History follows places: the old name's ends here, the new name's begins.
+          if (before !== null) history.record({ ...place, name: existing.name }, 'renamed', before, existing.comment, { renamedTo: name });
+          history.record(place, 'renamed', after, comment, { renamedFrom: existing.name, fields });
+        } else if (fields.length || cause) {
+          history.record(place, cause?.change ?? 'updated', after, comment, cause ? { restoredFrom: cause.restoredFrom, fields } : { fields });
+        }
+        audit.append({
+          action: cause ? 'secret.restored' : 'secret.updated',
+          recordKind: 'secret',
+          recordId: existing.id,
+          recordName: name,
+          scope: existing.scope,
+          scopeId: existing.scope_id,
+          // "value changed", never the value.
+          detail: { fields, ...(name !== existing.name ? { renamedFrom: existing.name } : {}), ...(cause ? { restoredFrom: cause.restoredFrom } : {}) },
+        });
+      })();
       return summary(row(existing.id));
     },
     delete(id: number): void {
-      row(id);
+      const existing = row(id);
       gate.assertOpen();
-      db.prepare('DELETE FROM secrets WHERE id = ?').run(id);
+      let last: string | null = null;
+      try {
+        last = decrypt(existing);
+      } catch {
+        // Unreadable already: it goes without a restorable version (said in the audit entry).
+      }
+      db.transaction(() => {
+        if (last !== null) history.record(existing, 'deleted', last, existing.comment);
+        db.prepare('DELETE FROM secrets WHERE id = ?').run(id);
+        audit.append({ action: 'secret.deleted', recordKind: 'secret', recordId: id, recordName: existing.name, scope: existing.scope, scopeId: existing.scope_id, detail: last === null ? { restorable: false } : {} });
+      })();
+    },
+    /** The value, for the operator who asked to see or copy it (an audited disclosure). */
+    reveal(id: number, purpose: 'reveal' | 'copy' = 'reveal'): string {
+      const r = row(id);
+      const value = decrypt(r);
+      audit.append({ action: purpose === 'copy' ? 'secret.copied' : 'secret.revealed', recordKind: 'secret', recordId: id, recordName: r.name, scope: r.scope, scopeId: r.scope_id });
+      return value;
     },
     names(query?: string): string[] {
       const rows = query

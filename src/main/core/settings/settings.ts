@@ -11,6 +11,9 @@ export const DEFAULT_SETTINGS: Settings = {
   requestTimeoutMs: 30_000,
   handlerMemoryMb: 256,
   handlerLocalHosts: [],
+  historyKeepVersions: 20,
+  historyKeepDays: 90,
+  auditRetention: 100_000,
 };
 
 type NumericSetting = { [K in keyof Settings]: Settings[K] extends number ? K : never }[keyof Settings];
@@ -22,6 +25,9 @@ const LIMITS: { [K in NumericSetting]: [min: number, max: number] } = {
   requestTimeoutMs: [100, 600_000],
   // A Deno process with Hono loaded takes about 40 MB before the handler allocates anything.
   handlerMemoryMb: [64, 8192],
+  historyKeepVersions: [1, 1000],
+  historyKeepDays: [0, 3650],
+  auditRetention: [100, 10_000_000],
 };
 
 function checkSetting(key: string, value: unknown): void {

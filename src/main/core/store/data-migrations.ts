@@ -1,4 +1,4 @@
-import { apiKeyBinding, executionBinding, secretBinding } from '../crypto/bindings';
+import { apiKeyBinding, executionBinding, secretBinding, secretVersionBinding } from '../crypto/bindings';
 import type { KeyRing } from '../crypto/key-ring';
 import { functionIntegrityFields } from '../functions/functions';
 import { groupIntegrityFields } from '../keys/groups';
@@ -72,6 +72,34 @@ const DATA_MIGRATIONS: { version: number; run(db: Db, ring: KeyRing): void }[] =
           e.error === null ? null : cipher.encrypt(e.error, executionBinding(e.request_id, 'error')),
           e.id,
         );
+      }
+    },
+  },
+  {
+    // History begins: each existing secret's value becomes its first version.
+    version: 2,
+    run(db, ring) {
+      const insert = db.prepare(
+        `INSERT INTO secret_versions (scope, scope_id, name, n, change, value_encrypted, value_length, comment, changed_at, changed_by, detail)
+         VALUES (?, ?, ?, 1, 'created', ?, ?, ?, ?, 'app (history begins)', NULL)`,
+      );
+      const now = new Date().toISOString();
+      for (const r of db.prepare('SELECT id, name, scope, scope_id, value_encrypted, value_length, comment FROM secrets').all() as {
+        id: number;
+        name: string;
+        scope: 'global';
+        scope_id: number;
+        value_encrypted: string;
+        value_length: number;
+        comment: string | null;
+      }[]) {
+        let value: string;
+        try {
+          value = ring.cipher.decrypt(r.value_encrypted, secretRecordLabel(r.id, r.name, r.scope, r.scope_id), secretBinding(r));
+        } catch {
+          continue; // unreadable: no first version to keep
+        }
+        insert.run(r.scope, r.scope_id, r.name, ring.cipher.encrypt(value, secretVersionBinding({ ...r, n: 1 })), r.value_length, r.comment, now);
       }
     },
   },

@@ -136,6 +136,55 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
       ALTER TABLE functions ADD COLUMN cors TEXT;
     `,
   },
+  {
+    // Every secret keeps its earlier values (secret_versions, per place: scope, scope
+    // record and name, so a deleted secret can come back), and an append-only audit log of
+    // every change and disclosure, each entry MAC-chained to the one before it.
+    version: 4,
+    sql: `
+      CREATE TABLE secret_versions (
+        id              INTEGER PRIMARY KEY,
+        scope           TEXT NOT NULL,
+        scope_id        INTEGER NOT NULL,
+        name            TEXT NOT NULL,
+        n               INTEGER NOT NULL,
+        change          TEXT NOT NULL,
+        value_encrypted TEXT NOT NULL,
+        value_length    INTEGER NOT NULL,
+        comment         TEXT,
+        changed_at      TEXT NOT NULL,
+        changed_by      TEXT NOT NULL,
+        detail          TEXT,
+        UNIQUE (scope, scope_id, name, n)
+      );
+      CREATE INDEX secret_versions_by_time ON secret_versions(changed_at);
+      -- A scope record that is gone takes its secrets' history with it: nothing could be restored there.
+      CREATE TRIGGER functions_cascade_versions AFTER DELETE ON functions BEGIN
+        DELETE FROM secret_versions WHERE scope = 'function' AND scope_id = OLD.id;
+      END;
+      CREATE TRIGGER api_groups_cascade_versions AFTER DELETE ON api_groups BEGIN
+        DELETE FROM secret_versions WHERE scope = 'group' AND scope_id = OLD.id;
+      END;
+      CREATE TRIGGER api_keys_cascade_versions AFTER DELETE ON api_keys BEGIN
+        DELETE FROM secret_versions WHERE scope = 'key' AND scope_id = OLD.id;
+      END;
+
+      CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        record_kind TEXT,
+        record_id   INTEGER,
+        record_name TEXT,
+        scope       TEXT,
+        scope_id    INTEGER,
+        detail      TEXT NOT NULL,
+        mac         TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_by_record ON audit_log(record_kind, record_id);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's user_version, each in its own transaction. */
