@@ -137,14 +137,18 @@ export function createAuditLog(db: Db, ring: KeyRing, gate: WriteGate, settings:
       if (gate.isOpen) flushWaiting();
       const where: string[] = [];
       const args: Record<string, unknown> = {};
-      if (filter.recordKind) (where.push('record_kind = @kind'), (args.kind = filter.recordKind));
-      if (filter.recordId !== undefined) (where.push('record_id = @rid'), (args.rid = filter.recordId));
-      if (filter.scope) (where.push('scope = @scope'), (args.scope = filter.scope));
-      if (filter.scopeId !== undefined) (where.push('scope_id = @sid'), (args.sid = filter.scopeId));
-      if (filter.action) (where.push("(action = @action OR action LIKE @actionPrefix ESCAPE '\\')"), (args.action = filter.action), (args.actionPrefix = `${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
-      if (filter.since) (where.push('at >= @since'), (args.since = filter.since));
-      if (filter.until) (where.push('at <= @until'), (args.until = filter.until));
-      if (filter.text) (where.push('(instr(lower(coalesce(record_name, \'\')), lower(@text)) > 0 OR instr(lower(actor), lower(@text)) > 0)'), (args.text = filter.text));
+      const when = (cond: string, values: Record<string, unknown>) => {
+        where.push(cond);
+        Object.assign(args, values);
+      };
+      if (filter.recordKind) when('record_kind = @kind', { kind: filter.recordKind });
+      if (filter.recordId !== undefined) when('record_id = @rid', { rid: filter.recordId });
+      if (filter.scope) when('scope = @scope', { scope: filter.scope });
+      if (filter.scopeId !== undefined) when('scope_id = @sid', { sid: filter.scopeId });
+      if (filter.action) when("(action = @action OR action LIKE @actionPrefix ESCAPE '\\')", { action: filter.action, actionPrefix: `${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+      if (filter.since) when('at >= @since', { since: filter.since });
+      if (filter.until) when('at <= @until', { until: filter.until });
+      if (filter.text) when("(instr(lower(coalesce(record_name, '')), lower(@text)) > 0 OR instr(lower(actor), lower(@text)) > 0)", { text: filter.text });
       const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = db.prepare(`SELECT COUNT(*) FROM audit_log ${cond}`).pluck().get(args) as number;
       const page = beforeId === undefined ? cond : `${cond ? `${cond} AND` : 'WHERE'} id < @before`;

@@ -8,6 +8,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { plural } from './format';
 import { ErrorBanner, Loading } from './States';
 import { ScopeBadge } from './ScopeBadge';
+import { WhatIfPanel } from './WhatIfPanel';
 
 interface Props {
   kind: 'function' | 'group' | 'key';
@@ -34,6 +35,7 @@ export function DeleteRecordDialog({ kind, id, name, onDelete, onClose }: Props)
       {q.error ? <ErrorBanner error={q.error} onRetry={q.reload} /> : null}
       {!p && !q.error ? <Loading what="what would be deleted" /> : null}
       {p ? <PreviewBody kind={kind} preview={p} /> : null}
+      {p && !blocked && kind !== 'function' ? <WhatIfPanel change={{ kind: kind === 'key' ? 'key.delete' : 'group.delete', id }} /> : null}
     </ConfirmDialog>
   );
 }

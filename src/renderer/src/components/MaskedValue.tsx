@@ -11,7 +11,8 @@ interface Props {
   /** Used in button labels, e.g. `secret GREETING`. */
   label: string;
   length?: number;
-  reveal: () => Promise<string>;
+  /** The value; `purpose` tells the app (and its audit log) whether it is shown or copied. */
+  reveal: (purpose: 'reveal' | 'copy') => Promise<string>;
   brokenReason?: string;
 }
 
@@ -39,7 +40,7 @@ export function MaskedValue({ slot, label, length, reveal, brokenReason }: Props
     }
     setError(null);
     try {
-      setValue(await reveal());
+      setValue(await reveal('reveal'));
       show();
     } catch (e) {
       setError(errorMessage(e));
@@ -48,7 +49,7 @@ export function MaskedValue({ slot, label, length, reveal, brokenReason }: Props
   const doCopy = async () => {
     setError(null);
     try {
-      await copy(visible ?? (await reveal()));
+      await copy(visible ?? (await reveal('copy')));
     } catch (e) {
       setError(errorMessage(e));
     }

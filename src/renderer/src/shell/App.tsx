@@ -5,6 +5,7 @@ import { ApiKeysScreen } from '../screens/keys/ApiKeysScreen';
 import { ScopeTreeScreen } from '../screens/tree/ScopeTreeScreen';
 import { InspectorScreen } from '../screens/inspector/InspectorScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
+import { AuditScreen } from '../screens/audit/AuditScreen';
 import { Nav } from './Nav';
 import { StatusBar } from './StatusBar';
 import { confirmLeave, RouteContext, type Route } from './route';
@@ -39,6 +40,8 @@ function Screen({ route }: { route: Route }): ReactNode {
       return <ScopeTreeScreen />;
     case 'inspector':
       return <InspectorScreen initialName={route.name} initialFunctionId={route.functionId} initialKeyId={route.keyId} />;
+    case 'audit':
+      return <AuditScreen />;
     case 'settings':
       return <SettingsScreen />;
   }

@@ -7,6 +7,7 @@ const ITEMS: { screen: Route['screen']; icon: string; label: string }[] = [
   { screen: 'keys', icon: '🔑', label: 'API keys' },
   { screen: 'tree', icon: '🌳', label: 'Scope tree' },
   { screen: 'inspector', icon: '🔎', label: 'Inspector' },
+  { screen: 'audit', icon: '📜', label: 'Audit log' },
   { screen: 'settings', icon: '⚙', label: 'Settings' },
 ];
 

@@ -8,6 +8,7 @@ export type Route =
   | { screen: 'keys' }
   | { screen: 'tree' }
   | { screen: 'inspector'; name?: string; functionId?: number; keyId?: number | null }
+  | { screen: 'audit' }
   | { screen: 'settings' };
 
 export type FunctionTab = 'handler' | 'secrets' | 'reads' | 'log' | 'try';

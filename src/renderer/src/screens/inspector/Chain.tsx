@@ -36,7 +36,7 @@ export function Chain({ explanation: x }: { explanation: SecretExplanation }): R
                 <MaskedValue
                   slot={`chain-${link.secretId}`}
                   label={`${x.name} at ${link.scope}`}
-                  reveal={async () => (await crude().secrets.reveal({ id: link.secretId! })).value}
+                  reveal={async (purpose) => (await crude().secrets.reveal({ id: link.secretId!, purpose })).value}
                 />
               ) : (
                 <span className="muted">not defined</span>

@@ -30,7 +30,7 @@ export function Definitions({ inspection }: { inspection: SecretInspection }): R
                     slot={`def-${d.secretId}`}
                     label={`${inspection.name} at ${scope}${d.recordName ? ` ${d.recordName}` : ''}`}
                     length={d.valueLength}
-                    reveal={async () => (await crude().secrets.reveal({ id: d.secretId })).value}
+                    reveal={async (purpose) => (await crude().secrets.reveal({ id: d.secretId, purpose })).value}
                   />
                   {d.comment ? <div className="muted small">{d.comment}</div> : null}
                   <div className="muted small" title={d.updatedAt}>

@@ -170,7 +170,7 @@ function keyColumns(setDialog: (d: Dialogs) => void): Column<ApiKey>[] {
           slot={`key-${c.row.original.id}`}
           label={`key ${c.row.original.name}`}
           length={16}
-          reveal={async () => (await crude().keys.reveal({ id: c.row.original.id })).value}
+          reveal={async (purpose) => (await crude().keys.reveal({ id: c.row.original.id, purpose })).value}
         />
       ),
     },

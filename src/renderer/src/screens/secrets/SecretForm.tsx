@@ -7,6 +7,8 @@ import { secretNameProblem, secretValueProblem, MAX_TEXT_LENGTH } from '../../..
 import { crude, errorField, errorMessage } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
+import { WhatIfPanel } from '../../components/WhatIfPanel';
+import type { ProposedChange } from '../../../../shared/types';
 import { scopeTitle, type ScopeRef } from './scopeText';
 
 interface Props {
@@ -57,6 +59,14 @@ export function SecretForm({ scope, takenNames, editing, onClose, onSaved }: Pro
   };
 
   const generalError = server && !['name', 'value', 'comment'].includes(server.field ?? '') ? server.message : null;
+  // What saving would change for callers, shown before the operator saves.
+  const change: ProposedChange | null = nameProblem || valueProblem
+    ? null
+    : editing
+      ? name !== editing.name || value.length > 0
+        ? { kind: 'secret.update', id: editing.id, ...(name !== editing.name ? { name } : {}), ...(value.length > 0 ? { value } : {}) }
+        : null
+      : { kind: 'secret.create', name, scope: scope.scope, scopeId: scope.scopeId ?? null };
 
   return (
     <Dialog title={editing ? `Edit secret ${editing.name}` : `New secret — ${scopeTitle(scope)}`} onClose={onClose}>
@@ -103,6 +113,7 @@ export function SecretForm({ scope, takenNames, editing, onClose, onSaved }: Pro
         <Field label="Comment (optional)" error={commentProblem ?? serverFor('comment')}>
           {(p) => <input {...p} value={comment} onChange={(e) => setComment(e.target.value)} />}
         </Field>
+        <WhatIfPanel change={change} />
         <FormFooter
           error={generalError}
           busy={busy}

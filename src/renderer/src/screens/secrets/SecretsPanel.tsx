@@ -11,6 +11,8 @@ import { MaskedValue } from '../../components/MaskedValue';
 import { EmptyState, ErrorBanner, Loading } from '../../components/States';
 import { useQuery } from '../../hooks/useQuery';
 import { useAfterPaint, useResolved } from '../../hooks/useResolved';
+import { WhatIfPanel } from '../../components/WhatIfPanel';
+import { DeletedSecretsDialog, SecretHistoryDialog } from './SecretHistory';
 import { SecretForm } from './SecretForm';
 import { scopeExplanation, scopeTitle, type ScopeRef } from './scopeText';
 
@@ -21,7 +23,13 @@ interface Props {
   maxHeight?: string;
 }
 
-type Dialogs = { kind: 'create' } | { kind: 'edit'; secret: SecretSummary } | { kind: 'delete'; secret: SecretSummary } | null;
+type Dialogs =
+  | { kind: 'create' }
+  | { kind: 'edit'; secret: SecretSummary }
+  | { kind: 'delete'; secret: SecretSummary }
+  | { kind: 'history'; secret: SecretSummary }
+  | { kind: 'deleted' }
+  | null;
 
 export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
   // The screen the app opens on finds its data already asked for (api/first-data.ts): it
@@ -72,7 +80,7 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
         columns={columns}
         data={secrets}
         getRowId={(s) => String(s.id)}
-        template="minmax(150px,1.3fr) minmax(170px,1.3fr) minmax(100px,1.3fr) 170px 124px"
+        template="minmax(150px,1.3fr) minmax(170px,1.3fr) minmax(100px,1.3fr) 170px 190px"
         filter={filter}
         filterColumns={['name', 'comment']}
         maxHeight={maxHeight}
@@ -100,6 +108,9 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
             {!partial ? plural(secrets.length, 'secret') : q.error ? `first ${plural(secrets.length, 'secret')} shown` : 'loading all secrets…'}
           </span>
         ) : null}
+        <button type="button" onClick={() => setDialog({ kind: 'deleted' })}>
+          Recently deleted
+        </button>
         <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>
           + New secret
         </button>
@@ -111,6 +122,8 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
       {dialog?.kind === 'edit' ? (
         <SecretForm scope={scope} takenNames={taken} editing={dialog.secret} onClose={() => setDialog(null)} onSaved={q.reload} />
       ) : null}
+      {dialog?.kind === 'history' ? <SecretHistoryDialog secret={dialog.secret} onClose={() => setDialog(null)} onRestored={q.reload} /> : null}
+      {dialog?.kind === 'deleted' ? <DeletedSecretsDialog scope={scope} onClose={() => setDialog(null)} onRestored={q.reload} /> : null}
       {dialog?.kind === 'delete' ? (
         <ConfirmDialog
           title={`Delete secret ${dialog.secret.name}?`}
@@ -123,8 +136,10 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
         >
           <p>
             The secret <strong>{dialog.secret.name}</strong> will be removed from this scope ({title.toLowerCase()}). Functions that
-            read it will fall back to the next scope in Key &gt; Group &gt; Function &gt; Global, or get <code>undefined</code>.
+            read it will fall back to the next scope in Key &gt; Group &gt; Function &gt; Global, or get <code>undefined</code>. It
+            can be restored from <em>Recently deleted</em> while its history is kept.
           </p>
+          <WhatIfPanel change={{ kind: 'secret.delete', id: dialog.secret.id }} />
         </ConfirmDialog>
       ) : null}
     </section>
@@ -152,7 +167,7 @@ function secretColumns(setDialog: (d: Dialogs) => void): Column<SecretSummary>[]
             label={`secret ${s.name}`}
             length={s.valueLength}
             brokenReason={s.decryptionError}
-            reveal={async () => (await crude().secrets.reveal({ id: s.id })).value}
+            reveal={async (purpose) => (await crude().secrets.reveal({ id: s.id, purpose })).value}
           />
         );
       },
@@ -179,6 +194,9 @@ function secretColumns(setDialog: (d: Dialogs) => void): Column<SecretSummary>[]
         <span className="row-actions">
           <button type="button" onClick={() => setDialog({ kind: 'edit', secret: c.row.original })} aria-label={`Edit ${c.row.original.name}`}>
             Edit
+          </button>
+          <button type="button" onClick={() => setDialog({ kind: 'history', secret: c.row.original })} aria-label={`History of ${c.row.original.name}`}>
+            History
           </button>
           <button
             type="button"

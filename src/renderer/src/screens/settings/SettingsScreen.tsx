@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { HistorySettings } from './HistorySettings';
 import { HostSettings } from './HostSettings';
 import { RotationPanel } from './RotationPanel';
 
@@ -11,6 +12,7 @@ export function SettingsScreen(): ReactNode {
       <div className="settings-grid">
         <RotationPanel />
         <HostSettings />
+        <HistorySettings />
       </div>
     </div>
   );
