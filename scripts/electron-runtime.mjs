@@ -1,5 +1,6 @@
 // Finds the Electron runtime binary WITHOUT triggering a download: `require('electron')`
-// would try to fetch it when missing, which hangs or fails offline.
+// would try to fetch it when missing, which hangs or fails offline. Also how to launch it
+// (the Chromium switches it needs here).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -39,4 +40,21 @@ export function findElectronRuntime(env = process.env) {
   if (!executable) return null;
   const full = join(dir, 'dist', executable);
   return existsSync(full) ? full : null;
+}
+
+/** Whether this process runs as root (uid 0), where Chromium refuses its sandbox. */
+export function runningAsRoot() {
+  return process.getuid?.() === 0;
+}
+
+/**
+ * The argv and environment to start the Electron app with. As root (CI containers, many
+ * Linux dev boxes) Chromium will not start without --no-sandbox; the app's renderer keeps
+ * its own isolation (contextIsolation, sandboxed preload, no Node). ELECTRON_RUN_AS_NODE,
+ * when inherited, would run the app as plain Node.
+ */
+export function electronLaunch(appArgs, { env = process.env, asRoot = runningAsRoot() } = {}) {
+  const childEnv = { ...env };
+  delete childEnv.ELECTRON_RUN_AS_NODE;
+  return { args: [...(asRoot ? ['--no-sandbox'] : []), ...appArgs], env: childEnv };
 }
