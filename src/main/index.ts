@@ -7,9 +7,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { CliError, parseCliArgs } from './cli-args';
 import { instanceProfileDir, resolveDataDir } from './data-dir';
-import { isCoreError } from './core/errors';
 import { forwardEvents, registerIpc } from './api/ipc-transport';
 import { startServices, type Services } from './services';
+import { openFailureMessage, showsErrorBox } from './startup-failure';
 import {
   allowNavigation,
   allowPermission,
@@ -30,17 +30,14 @@ let services: Services | null = null;
 let mainWindow: BrowserWindow | null = null;
 let dataDir = '';
 
+/** Says why on stderr (and in an error box unless under a test: CRUDE_UNDER_TEST=1), then exits. */
 function fail(message: string): never {
   console.error(message);
-  if (app.isReady()) dialog.showErrorBox('Crude Functions Desktop could not start', message);
+  if (showsErrorBox(process.env, app.isReady())) dialog.showErrorBox('Crude Functions Desktop could not start', message);
   app.exit(1);
   throw new Error(message);
 }
 
-/**
- * better-sqlite3 built for Electron's ABI (scripts/native-electron.mjs), when present and
- * built for this Electron version; otherwise better-sqlite3's default lookup.
- */
 /**
  * A packaged app carries the Deno binary in resources/deno/ and the handler runtime
  * unpacked from the asar archive (Deno cannot read inside it); in development both are
@@ -55,6 +52,10 @@ function packagedHandlerRuntime(): { denoPath?: string; runtimeFile?: string } |
   };
 }
 
+/**
+ * better-sqlite3 built for Electron's ABI (scripts/native-electron.mjs), when present and
+ * built for this Electron version; otherwise better-sqlite3's default lookup.
+ */
 function electronNativeBinding(): string | undefined {
   const dir = join(app.getAppPath(), '.native/electron');
   const binding = join(dir, 'better_sqlite3.node');
@@ -67,16 +68,6 @@ function electronNativeBinding(): string | undefined {
   // A packaged app ships its Electron build next to the resources.
   const packaged = join(process.resourcesPath ?? '', 'better_sqlite3.node');
   return app.isPackaged && existsSync(packaged) ? packaged : undefined;
-}
-
-/** One line a person can act on when the store cannot be opened. */
-function openFailure(err: unknown): string {
-  if (isCoreError(err)) return err.message;
-  const message = (err as Error).message ?? String(err);
-  if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message)) {
-    return 'better-sqlite3 is not built for this Electron version. Run `npm run native:electron` (see docs/native-modules.md), then start again.';
-  }
-  return `Could not open ${dataDir}: ${message}`;
 }
 
 function openExternal(url: string): void {
@@ -229,7 +220,7 @@ async function main(): Promise<void> {
   try {
     services = await startServices({ dataDir, mode: 'electron', nativeBinding: electronNativeBinding(), hostPort: args.hostPort, handlerRuntime: packagedHandlerRuntime() });
   } catch (err) {
-    fail(openFailure(err));
+    fail(openFailureMessage(err, dataDir));
   }
   registerIpc(ipcMain, services.dispatch, (url) => isAppUrl(url, appUrls));
   buildMenu();

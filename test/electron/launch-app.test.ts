@@ -2,7 +2,7 @@
 // that records how it was started: the real runtime cannot be downloaded here.
 import { afterEach, describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
-import { launchApp } from './support/launch-app';
+import { describeRun, launchApp } from './support/launch-app';
 import { createStandInElectron, standInSkipReason } from './support/stand-in';
 
 const asRoot = process.getuid?.() === 0;
@@ -34,6 +34,8 @@ describe.skipIf(standInSkipReason !== null)('the smoke test launcher (stand-in E
     expect(call!.argv).toEqual(asRoot ? ['--no-sandbox', ...expected] : expected);
     expect(call!.env.ELECTRON_RUN_AS_NODE).toBeUndefined();
     expect(call!.env.CRUDE_SMOKE_TEST).toBe('1');
+    // The shell must not wait on a modal error box under a test.
+    expect(call!.env.CRUDE_UNDER_TEST).toBe('1');
   });
 
   it("collects the app's stdout and stderr", async () => {
@@ -41,5 +43,24 @@ describe.skipIf(standInSkipReason !== null)('the smoke test launcher (stand-in E
     const run = await launchApp({ runtime: electron.file, appDir });
     expect(run.stdout).toContain('CRUDE_SMOKE {"ok":true}');
     expect(run.stderr).toBe('a warning\n');
+  });
+
+  it("a failed start shows the app's stderr: why it could not start", async () => {
+    const electron = standIn(`process.stderr.write('Could not open /data/database.db: SQLITE_CANTOPEN: unable to open database file\\n'); process.exit(1);`);
+    const run = await launchApp({ runtime: electron.file, appDir });
+    expect(run.code).toBe(1);
+    const shown = describeRun(run);
+    expect(shown).toContain('The app exited with code 1.');
+    expect(shown).toContain('Could not open /data/database.db: SQLITE_CANTOPEN');
+  });
+
+  it('an app that never exits is killed, and what it wrote on stderr is shown', async () => {
+    // As the shell did when it sat on a modal error box: alive, silent on stdout.
+    const electron = standIn(`process.stderr.write('better-sqlite3 is not built for this Electron version.\\n'); setInterval(() => {}, 1000);`);
+    const run = await launchApp({ runtime: electron.file, appDir, timeoutMs: 1500 });
+    expect(run.timedOut).toBe(true);
+    const shown = describeRun(run, 1500);
+    expect(shown).toContain('did not exit within 1.5 s and was killed');
+    expect(shown).toContain('better-sqlite3 is not built for this Electron version.');
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { findElectronRuntime } from '../../scripts/electron-runtime.mjs';
 import { buildIfNeeded, root } from '../../scripts/build-if-needed.mjs';
 import { buildElectronBinding } from '../../scripts/native-electron.mjs';
-import { launchApp } from './support/launch-app';
+import { describeRun, launchApp } from './support/launch-app';
 
 const runtime = findElectronRuntime();
 const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
@@ -35,11 +35,12 @@ describe('Electron app', () => {
           env: { ...process.env, CRUDE_SMOKE_TEST: '1' },
         });
         const line = run.stdout.split('\n').find((l) => l.startsWith('CRUDE_SMOKE '));
-        expect(line, run.stdout).toBeTruthy();
+        // A store failure, a rejected binding…: the shell says why on stderr, shown here.
+        expect(line, describeRun(run)).toBeTruthy();
         const r = JSON.parse(line!.slice('CRUDE_SMOKE '.length));
         expect(r).toMatchObject({ ok: true, crude: 'object', require: 'undefined', process: 'undefined' });
         expect(r.groups).toContain('management');
-        expect(run.code).toBe(0);
+        expect(run.code, describeRun(run)).toBe(0);
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
       }
