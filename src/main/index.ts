@@ -1,11 +1,13 @@
 // The Electron shell: single instance, data directory, core + host + scheduler (services.ts),
-// the IPC transport, one secure window, the menu, and cleanup on quit. Everything else lives
-// in plain-Node modules so browser mode and tests share it.
+// the IPC transport, one secure window, the menu, deep links, and cleanup on quit.
+// Everything else lives in plain-Node modules so browser mode and tests share it.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { DEEP_LINK_SCHEME, findDeepLink } from '../shared/deep-link';
 import { CliError, parseCliArgs } from './cli-args';
+import { LinkInbox } from './deep-links';
 import { instanceProfileDir, resolveDataDir } from './data-dir';
 import { forwardEvents, registerIpc } from './api/ipc-transport';
 import { startServices, type Services } from './services';
@@ -29,6 +31,8 @@ const appUrls = { rendererIndexUrl: pathToFileURL(rendererIndex).toString(), dev
 let services: Services | null = null;
 let mainWindow: BrowserWindow | null = null;
 let dataDir = '';
+/** Deep links wait here until a page can be sent them (src/main/deep-links.ts). */
+const links = new LinkInbox();
 
 /** Says why on stderr (and in an error box unless under a test: CRUDE_UNDER_TEST=1), then exits. */
 function fail(message: string): never {
@@ -108,17 +112,23 @@ function createWindow(): BrowserWindow {
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
 
   const stopForwarding = services ? forwardEvents(services.bus, win.webContents) : () => {};
+  // Links that arrive from now on go to this page as app.navigate events (ContractEvents).
+  win.webContents.on('did-finish-load', () => links.open((navigation) => services?.bus.emit('app.navigate', navigation)));
   win.on('close', () => {
     const b = win.getNormalBounds();
     saveWindowState(dataDir, { width: b.width, height: b.height, x: b.x, y: b.y, maximized: win.isMaximized() });
   });
   win.on('closed', () => {
     stopForwarding();
+    links.close();
     if (mainWindow === win) mainWindow = null;
   });
 
-  if (devServerUrl) void win.loadURL(devServerUrl);
-  else void win.loadFile(rendererIndex);
+  // A link that started the app (or reopened its window on macOS) opens the page at its
+  // route: the renderer reads location.hash, as in browser mode.
+  const route = links.takeInitialRoute();
+  if (devServerUrl) void win.loadURL(`${devServerUrl}${route ?? ''}`);
+  else void win.loadFile(rendererIndex, route ? { hash: route.slice(1) } : undefined);
   return win;
 }
 
@@ -154,6 +164,22 @@ function buildMenu(): void {
     { role: 'windowMenu' },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+/**
+ * A deep link from the OS (argv of this or a second instance, macOS open-url). Refused
+ * links are reported by their notice, which never repeats what the link carried.
+ */
+function receiveLink(link: string): void {
+  const navigation = links.receive(link);
+  if ('notice' in navigation) console.error(navigation.notice);
+  if (!services) return; // still starting: the first window opens at it
+  if (!mainWindow) {
+    mainWindow = createWindow();
+    return;
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
 }
 
 function hardenSessions(): void {
@@ -193,6 +219,12 @@ function runSmokeCheck(win: BrowserWindow): void {
 }
 
 async function main(): Promise<void> {
+  // macOS hands links to the running app (also the one a link starts) as open-url, which
+  // may come before 'ready'; Windows and Linux pass them on the command line.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    receiveLink(url);
+  });
   let args;
   try {
     args = parseCliArgs(process.argv.slice(1));
@@ -209,11 +241,20 @@ async function main(): Promise<void> {
     app.quit();
     return;
   }
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+  app.on('second-instance', (_event, argv) => {
+    const link = findDeepLink(argv);
+    if (link) receiveLink(link);
+    else if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
   });
+  const firstLink = findDeepLink(process.argv);
+  if (firstLink) receiveLink(firstLink);
+  // Only an installed app claims the scheme: a checkout (npm start, tests) must not point
+  // the system's crude-functions:// links at itself. The Linux packages' .desktop file and
+  // the macOS bundle declare it too (electron-builder.yml).
+  if (app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
 
   await app.whenReady();
   hardenSessions();
