@@ -4,10 +4,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
 import { DEEP_LINK_SCHEME, findDeepLink } from '../shared/deep-link';
+import { menuTemplate } from './app-menu';
 import { CliError, parseCliArgs } from './cli-args';
+import { findDeno } from './core/host/runtime/deno/deno-binary';
 import { LinkInbox } from './deep-links';
+import { aboutDetail, denoVersion, docsLocation } from './help';
 import { instanceProfileDir, resolveDataDir } from './data-dir';
 import { forwardEvents, registerIpc } from './api/ipc-transport';
 import { startServices, type Services } from './services';
@@ -132,37 +135,42 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+function denoPath(): string | null {
+  try {
+    return findDeno(packagedHandlerRuntime()?.denoPath);
+  } catch {
+    return null;
+  }
+}
+
+async function showAbout(): Promise<void> {
+  const detail = aboutDetail({
+    app: app.getVersion(),
+    electron: process.versions.electron ?? '?',
+    chrome: process.versions.chrome,
+    node: process.versions.node,
+    deno: await denoVersion(denoPath()),
+  });
+  const options = { type: 'info' as const, title: 'About Crude Functions Desktop', message: 'Crude Functions Desktop', detail, buttons: ['OK'] };
+  await (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options));
+}
+
+async function openDocs(): Promise<void> {
+  const docs = docsLocation({ isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath ?? '' });
+  // openPath answers with an error text (no app for .md files, say): the folder then.
+  if (await shell.openPath(docs.file)) await shell.openPath(docs.folder);
+}
+
 function buildMenu(): void {
-  const isMac = process.platform === 'darwin';
-  const template: MenuItemConstructorOptions[] = [
-    ...(isMac ? [{ role: 'appMenu' as const }] : []),
-    {
-      label: 'File',
-      submenu: [
-        {
-          label: 'Open Data Folder',
-          click: () => void shell.openPath(dataDir),
-        },
-        { type: 'separator' },
-        isMac ? { role: 'close' } : { role: 'quit' },
-      ],
+  const template = menuTemplate({
+    platform: process.platform,
+    isPackaged: app.isPackaged,
+    actions: {
+      about: () => void showAbout(),
+      openDataFolder: () => void shell.openPath(dataDir),
+      openDocs: () => void openDocs(),
     },
-    { role: 'editMenu' },
-    {
-      label: 'View',
-      submenu: [
-        { role: 'reload' },
-        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
-        { type: 'separator' },
-        { role: 'resetZoom' },
-        { role: 'zoomIn' },
-        { role: 'zoomOut' },
-        { type: 'separator' },
-        { role: 'togglefullscreen' },
-      ],
-    },
-    { role: 'windowMenu' },
-  ];
+  });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
