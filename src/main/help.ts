@@ -2,6 +2,7 @@
 // Plain Node (no electron); the shell shows the dialog and opens the paths.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { packagedPaths } from './packaged-paths';
 
 export interface AboutVersions {
   app: string;
@@ -42,11 +43,11 @@ export function denoVersion(denoPath: string | null): Promise<string | null> {
 
 /**
  * The docs to open: the README and docs/ of the checkout, or in a packaged app the copy
- * the packaging puts in resources/docs/ (electron-builder.yml).
+ * the packaging puts in resources/docs/ (packaged-paths.ts).
  */
 export function docsLocation(o: { isPackaged: boolean; appPath: string; resourcesPath: string }): { file: string; folder: string } {
   if (o.isPackaged) {
-    const folder = join(o.resourcesPath, 'docs');
+    const folder = packagedPaths(o.resourcesPath).docs;
     return { file: join(folder, 'README.md'), folder };
   }
   return { file: join(o.appPath, 'README.md'), folder: join(o.appPath, 'docs') };

@@ -11,6 +11,7 @@ import { CliError, parseCliArgs } from './cli-args';
 import { findDeno } from './core/host/runtime/deno/deno-binary';
 import { LinkInbox } from './deep-links';
 import { aboutDetail, denoVersion, docsLocation } from './help';
+import { packagedPaths } from './packaged-paths';
 import { instanceProfileDir, resolveDataDir } from './data-dir';
 import { forwardEvents, registerIpc } from './api/ipc-transport';
 import { startServices, type Services } from './services';
@@ -52,11 +53,8 @@ function fail(message: string): never {
  */
 function packagedHandlerRuntime(): { denoPath?: string; runtimeFile?: string } | undefined {
   if (!app.isPackaged) return undefined;
-  const resources = process.resourcesPath ?? '';
-  return {
-    denoPath: join(resources, 'deno', process.platform === 'win32' ? 'deno.exe' : 'deno'),
-    runtimeFile: join(resources, 'app.asar.unpacked', 'out', 'main', 'handler-runtime.js'),
-  };
+  const { denoPath, runtimeFile } = packagedPaths(process.resourcesPath);
+  return { denoPath, runtimeFile };
 }
 
 /**
@@ -72,8 +70,8 @@ function electronNativeBinding(): string | undefined {
   } catch {
     // not built yet
   }
-  // A packaged app ships its Electron build next to the resources.
-  const packaged = join(process.resourcesPath ?? '', 'better_sqlite3.node');
+  // A packaged app ships its Electron build in its resources.
+  const packaged = packagedPaths(process.resourcesPath).nativeBinding;
   return app.isPackaged && existsSync(packaged) ? packaged : undefined;
 }
 
