@@ -6,14 +6,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
 import { DEEP_LINK_SCHEME, findDeepLink } from '../shared/deep-link';
+import { forwardEvents, registerIpc } from './api/ipc-transport';
 import { menuTemplate } from './app-menu';
 import { CliError, parseCliArgs } from './cli-args';
 import { findDeno } from './core/host/runtime/deno/deno-binary';
+import { instanceProfileDir, resolveDataDir } from './data-dir';
 import { LinkInbox } from './deep-links';
 import { aboutDetail, denoVersion, docsLocation } from './help';
 import { packagedPaths } from './packaged-paths';
-import { instanceProfileDir, resolveDataDir } from './data-dir';
-import { forwardEvents, registerIpc } from './api/ipc-transport';
 import { startServices, type Services } from './services';
 import { openFailureMessage, showsErrorBox } from './startup-failure';
 import {
