@@ -1,3 +1,4 @@
 export const root: string;
+export const OUTPUTS: readonly string[];
 export function isStale(): boolean;
 export function buildIfNeeded(options?: { force?: boolean }): void;

@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 
 export const root = resolve(import.meta.dirname, '..');
 
-const OUTPUTS = ['out/main/index.js', 'out/main/serve.js', 'out/main/handler-runtime.js', 'out/main/rotation-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+/** What `npm run build` makes and `npm start` / `npm run serve` need (relative to root). */
+export const OUTPUTS = ['out/main/index.js', 'out/main/serve.js', 'out/main/handler-runtime.js', 'out/main/rotation-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
 const INPUTS = ['src', 'electron.vite.config.ts', 'package.json'];
 
 function newest(path) {

@@ -1,5 +1,6 @@
 // Finds the Electron runtime binary WITHOUT triggering a download: `require('electron')`
-// would try to fetch it when missing, which hangs or fails offline.
+// would try to fetch it when missing, which hangs or fails offline. Also how to launch it
+// (the Chromium switches it needs here) and which version it is.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -26,6 +27,13 @@ export function electronVersion() {
   }
 }
 
+/** The folder the runtime lives in: $ELECTRON_OVERRIDE_DIST_PATH, else the package's dist/. */
+function distDir(env) {
+  if (env.ELECTRON_OVERRIDE_DIST_PATH) return env.ELECTRON_OVERRIDE_DIST_PATH;
+  const dir = electronPackageDir();
+  return dir ? join(dir, 'dist') : null;
+}
+
 /** Absolute path of the Electron executable when it is present on disk, else null. */
 export function findElectronRuntime(env = process.env) {
   const dir = electronPackageDir();
@@ -39,4 +47,38 @@ export function findElectronRuntime(env = process.env) {
   if (!executable) return null;
   const full = join(dir, 'dist', executable);
   return existsSync(full) ? full : null;
+}
+
+/**
+ * The version of the runtime findElectronRuntime() finds, from the `version` file of
+ * Electron's dist folder ("45.5.0" or "v45.5.0"): what `process.versions.electron` will say
+ * in the app. It differs from the npm package's version when ELECTRON_OVERRIDE_DIST_PATH
+ * names another build. Without that file, the package's version; null without a runtime.
+ */
+export function electronRuntimeVersion(env = process.env) {
+  if (!findElectronRuntime(env)) return null;
+  try {
+    const v = readFileSync(join(distDir(env), 'version'), 'utf8').trim().replace(/^v/, '');
+    if (v) return v;
+  } catch {
+    // no version file: the package's version below
+  }
+  return electronVersion();
+}
+
+/** Whether this process runs as root (uid 0), where Chromium refuses its sandbox. */
+export function runningAsRoot() {
+  return process.getuid?.() === 0;
+}
+
+/**
+ * The argv and environment to start the Electron app with. As root (CI containers, many
+ * Linux dev boxes) Chromium will not start without --no-sandbox; the app's renderer keeps
+ * its own isolation (contextIsolation, sandboxed preload, no Node). ELECTRON_RUN_AS_NODE,
+ * when inherited, would run the app as plain Node.
+ */
+export function electronLaunch(appArgs, { env = process.env, asRoot = runningAsRoot() } = {}) {
+  const childEnv = { ...env };
+  delete childEnv.ELECTRON_RUN_AS_NODE;
+  return { args: [...(asRoot ? ['--no-sandbox'] : []), ...appArgs], env: childEnv };
 }

@@ -1,3 +1,4 @@
+export const ELECTRON_BINDING_DIR: string;
 export const ELECTRON_BINDING: string;
-export function buildElectronBinding(options?: { force?: boolean }): string | null;
 export const ELECTRON_BINDING_STAMP: string;
+export function buildElectronBinding(options?: { force?: boolean; version?: string; dir?: string }): string | null;

@@ -1,25 +1,28 @@
 #!/usr/bin/env node
-// Builds a copy of better-sqlite3 for Electron's ABI into .native/electron/better_sqlite3.node.
-// node_modules keeps Node's build (tests, browser mode); the Electron shell passes this copy
-// to better-sqlite3 as `nativeBinding`. See docs/native-modules.md.
+// Builds a copy of better-sqlite3 for Electron's ABI into .native/electron/better_sqlite3.node,
+// for the Electron runtime that `npm start` launches (its dist/version, which is what
+// process.versions.electron says in the app). node_modules keeps Node's build (tests,
+// browser mode); the Electron shell passes this copy to better-sqlite3 as `nativeBinding`.
+// See docs/native-modules.md.
 import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { electronVersion, findElectronRuntime } from './electron-runtime.mjs';
+import { electronRuntimeVersion, findElectronRuntime } from './electron-runtime.mjs';
 import { root } from './build-if-needed.mjs';
 
-export const ELECTRON_BINDING = join(root, '.native', 'electron', 'better_sqlite3.node');
+export const ELECTRON_BINDING_DIR = join(root, '.native', 'electron');
+export const ELECTRON_BINDING = join(ELECTRON_BINDING_DIR, 'better_sqlite3.node');
 /** Records which Electron version the binding was built for; the shell checks it too. */
-export const ELECTRON_BINDING_STAMP = join(root, '.native', 'electron', 'electron-version.txt');
+export const ELECTRON_BINDING_STAMP = join(ELECTRON_BINDING_DIR, 'electron-version.txt');
 
 const require = createRequire(import.meta.url);
 
-function bindingIsCurrent(version) {
-  if (!existsSync(ELECTRON_BINDING) || !existsSync(ELECTRON_BINDING_STAMP)) return false;
-  return readFileSync(ELECTRON_BINDING_STAMP, 'utf8').trim() === version;
+function bindingIsCurrent(binding, stamp, version) {
+  if (!existsSync(binding) || !existsSync(stamp)) return false;
+  return readFileSync(stamp, 'utf8').trim() === version;
 }
 
 /** npm's own node-gyp (npm sets npm_config_node_gyp for scripts), else one that is installed. */
@@ -62,13 +65,20 @@ function prebuildInstallScript() {
   }
 }
 
-export function buildElectronBinding({ force = false } = {}) {
-  const version = electronVersion();
-  if (!version || !findElectronRuntime()) {
+/**
+ * Builds better-sqlite3 for Electron `version` (default: the runtime findElectronRuntime()
+ * finds) into `dir`/better_sqlite3.node with `dir`/electron-version.txt, unless that stamp
+ * already names the version. Returns the binding's path, or null when it could not be built.
+ */
+export function buildElectronBinding({ force = false, version, dir = ELECTRON_BINDING_DIR } = {}) {
+  version ??= electronRuntimeVersion();
+  if (!version) {
     process.stderr.write('The Electron runtime is not installed; no Electron build of better-sqlite3 is needed.\n');
     return null;
   }
-  if (!force && bindingIsCurrent(version)) return ELECTRON_BINDING;
+  const binding = join(dir, 'better_sqlite3.node');
+  const stamp = join(dir, 'electron-version.txt');
+  if (!force && bindingIsCurrent(binding, stamp, version)) return binding;
   const pkgDir = dirname(require.resolve('better-sqlite3/package.json'));
   const work = mkdtempSync(join(tmpdir(), 'crude-native-'));
   const copy = join(work, 'better-sqlite3');
@@ -103,11 +113,11 @@ export function buildElectronBinding({ force = false } = {}) {
       process.stderr.write(`The build of better-sqlite3 came out for Node's ABI, not Electron ${version}'s; not using it. See docs/native-modules.md.\n`);
       return null;
     }
-    mkdirSync(dirname(ELECTRON_BINDING), { recursive: true });
-    copyFileSync(built, ELECTRON_BINDING);
-    writeFileSync(ELECTRON_BINDING_STAMP, `${version}\n`);
-    process.stderr.write(`Built better-sqlite3 for Electron ${version}: ${ELECTRON_BINDING}\n`);
-    return ELECTRON_BINDING;
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(built, binding);
+    writeFileSync(stamp, `${version}\n`);
+    process.stderr.write(`Built better-sqlite3 for Electron ${version}: ${binding}\n`);
+    return binding;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@
 // runtime (it cannot be downloaded here) it says so in one line and runs browser mode.
 import { spawn } from 'node:child_process';
 import { buildIfNeeded, root } from './build-if-needed.mjs';
-import { findElectronRuntime } from './electron-runtime.mjs';
+import { electronLaunch, findElectronRuntime, runningAsRoot } from './electron-runtime.mjs';
 import { buildElectronBinding } from './native-electron.mjs';
 import { runBrowserMode } from './serve.mjs';
 
@@ -15,9 +15,9 @@ if (!electron) {
   runBrowserMode(args);
 } else {
   buildElectronBinding();
-  const env = { ...process.env };
-  delete env.ELECTRON_RUN_AS_NODE;
-  const child = spawn(electron, [root, ...args], { cwd: root, stdio: 'inherit', env });
+  if (runningAsRoot()) process.stderr.write("Running as root: Chromium's own sandbox is off (--no-sandbox), as Chromium requires.\n");
+  const launch = electronLaunch([root, ...args]);
+  const child = spawn(electron, launch.args, { cwd: root, stdio: 'inherit', env: launch.env });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }

@@ -1,15 +1,21 @@
 // The Electron shell: single instance, data directory, core + host + scheduler (services.ts),
-// the IPC transport, one secure window, the menu, and cleanup on quit. Everything else lives
-// in plain-Node modules so browser mode and tests share it.
+// the IPC transport, one secure window, the menu, deep links, and cleanup on quit.
+// Everything else lives in plain-Node modules so browser mode and tests share it.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
-import { CliError, parseCliArgs } from './cli-args';
-import { instanceProfileDir, resolveDataDir } from './data-dir';
-import { isCoreError } from './core/errors';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
+import { DEEP_LINK_SCHEME, findDeepLink } from '../shared/deep-link';
 import { forwardEvents, registerIpc } from './api/ipc-transport';
+import { menuTemplate } from './app-menu';
+import { CliError, parseCliArgs } from './cli-args';
+import { findDeno } from './core/host/runtime/deno/deno-binary';
+import { instanceProfileDir, resolveDataDir } from './data-dir';
+import { LinkInbox } from './deep-links';
+import { aboutDetail, denoVersion, docsLocation } from './help';
+import { packagedPaths } from './packaged-paths';
 import { startServices, type Services } from './services';
+import { openFailureMessage, showsErrorBox } from './startup-failure';
 import {
   allowNavigation,
   allowPermission,
@@ -29,18 +35,17 @@ const appUrls = { rendererIndexUrl: pathToFileURL(rendererIndex).toString(), dev
 let services: Services | null = null;
 let mainWindow: BrowserWindow | null = null;
 let dataDir = '';
+/** Deep links wait here until a page can be sent them (src/main/deep-links.ts). */
+const links = new LinkInbox();
 
+/** Says why on stderr (and in an error box unless under a test: CRUDE_UNDER_TEST=1), then exits. */
 function fail(message: string): never {
   console.error(message);
-  if (app.isReady()) dialog.showErrorBox('Crude Functions Desktop could not start', message);
+  if (showsErrorBox(process.env, app.isReady())) dialog.showErrorBox('Crude Functions Desktop could not start', message);
   app.exit(1);
   throw new Error(message);
 }
 
-/**
- * better-sqlite3 built for Electron's ABI (scripts/native-electron.mjs), when present and
- * built for this Electron version; otherwise better-sqlite3's default lookup.
- */
 /**
  * A packaged app carries the Deno binary in resources/deno/ and the handler runtime
  * unpacked from the asar archive (Deno cannot read inside it); in development both are
@@ -48,13 +53,14 @@ function fail(message: string): never {
  */
 function packagedHandlerRuntime(): { denoPath?: string; runtimeFile?: string } | undefined {
   if (!app.isPackaged) return undefined;
-  const resources = process.resourcesPath ?? '';
-  return {
-    denoPath: join(resources, 'deno', process.platform === 'win32' ? 'deno.exe' : 'deno'),
-    runtimeFile: join(resources, 'app.asar.unpacked', 'out', 'main', 'handler-runtime.js'),
-  };
+  const { denoPath, runtimeFile } = packagedPaths(process.resourcesPath);
+  return { denoPath, runtimeFile };
 }
 
+/**
+ * better-sqlite3 built for Electron's ABI (scripts/native-electron.mjs), when present and
+ * built for this Electron version; otherwise better-sqlite3's default lookup.
+ */
 function electronNativeBinding(): string | undefined {
   const dir = join(app.getAppPath(), '.native/electron');
   const binding = join(dir, 'better_sqlite3.node');
@@ -64,19 +70,9 @@ function electronNativeBinding(): string | undefined {
   } catch {
     // not built yet
   }
-  // A packaged app ships its Electron build next to the resources.
-  const packaged = join(process.resourcesPath ?? '', 'better_sqlite3.node');
+  // A packaged app ships its Electron build in its resources.
+  const packaged = packagedPaths(process.resourcesPath).nativeBinding;
   return app.isPackaged && existsSync(packaged) ? packaged : undefined;
-}
-
-/** One line a person can act on when the store cannot be opened. */
-function openFailure(err: unknown): string {
-  if (isCoreError(err)) return err.message;
-  const message = (err as Error).message ?? String(err);
-  if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message)) {
-    return 'better-sqlite3 is not built for this Electron version. Run `npm run native:electron` (see docs/native-modules.md), then start again.';
-  }
-  return `Could not open ${dataDir}: ${message}`;
 }
 
 function openExternal(url: string): void {
@@ -117,52 +113,79 @@ function createWindow(): BrowserWindow {
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
 
   const stopForwarding = services ? forwardEvents(services.bus, win.webContents) : () => {};
+  // Links that arrive from now on go to this page as app.navigate events (ContractEvents).
+  win.webContents.on('did-finish-load', () => links.open((navigation) => services?.bus.emit('app.navigate', navigation)));
   win.on('close', () => {
     const b = win.getNormalBounds();
     saveWindowState(dataDir, { width: b.width, height: b.height, x: b.x, y: b.y, maximized: win.isMaximized() });
   });
   win.on('closed', () => {
     stopForwarding();
+    links.close();
     if (mainWindow === win) mainWindow = null;
   });
 
-  if (devServerUrl) void win.loadURL(devServerUrl);
-  else void win.loadFile(rendererIndex);
+  // A link that started the app (or reopened its window on macOS) opens the page at its
+  // route: the renderer reads location.hash, as in browser mode.
+  const route = links.takeInitialRoute();
+  if (devServerUrl) void win.loadURL(`${devServerUrl}${route ?? ''}`);
+  else void win.loadFile(rendererIndex, route ? { hash: route.slice(1) } : undefined);
   return win;
 }
 
+function denoPath(): string | null {
+  try {
+    return findDeno(packagedHandlerRuntime()?.denoPath);
+  } catch {
+    return null;
+  }
+}
+
+async function showAbout(): Promise<void> {
+  const detail = aboutDetail({
+    app: app.getVersion(),
+    electron: process.versions.electron ?? '?',
+    chrome: process.versions.chrome,
+    node: process.versions.node,
+    deno: await denoVersion(denoPath()),
+  });
+  const options = { type: 'info' as const, title: 'About Crude Functions Desktop', message: 'Crude Functions Desktop', detail, buttons: ['OK'] };
+  await (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options));
+}
+
+async function openDocs(): Promise<void> {
+  const docs = docsLocation({ isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath ?? '' });
+  // openPath answers with an error text (no app for .md files, say): the folder then.
+  if (await shell.openPath(docs.file)) await shell.openPath(docs.folder);
+}
+
 function buildMenu(): void {
-  const isMac = process.platform === 'darwin';
-  const template: MenuItemConstructorOptions[] = [
-    ...(isMac ? [{ role: 'appMenu' as const }] : []),
-    {
-      label: 'File',
-      submenu: [
-        {
-          label: 'Open Data Folder',
-          click: () => void shell.openPath(dataDir),
-        },
-        { type: 'separator' },
-        isMac ? { role: 'close' } : { role: 'quit' },
-      ],
+  const template = menuTemplate({
+    platform: process.platform,
+    isPackaged: app.isPackaged,
+    actions: {
+      about: () => void showAbout(),
+      openDataFolder: () => void shell.openPath(dataDir),
+      openDocs: () => void openDocs(),
     },
-    { role: 'editMenu' },
-    {
-      label: 'View',
-      submenu: [
-        { role: 'reload' },
-        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
-        { type: 'separator' },
-        { role: 'resetZoom' },
-        { role: 'zoomIn' },
-        { role: 'zoomOut' },
-        { type: 'separator' },
-        { role: 'togglefullscreen' },
-      ],
-    },
-    { role: 'windowMenu' },
-  ];
+  });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+/**
+ * A deep link from the OS (argv of this or a second instance, macOS open-url). Refused
+ * links are reported by their notice, which never repeats what the link carried.
+ */
+function receiveLink(link: string): void {
+  const navigation = links.receive(link);
+  if ('notice' in navigation) console.error(navigation.notice);
+  if (!services) return; // still starting: the first window opens at it
+  if (!mainWindow) {
+    mainWindow = createWindow();
+    return;
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
 }
 
 function hardenSessions(): void {
@@ -202,6 +225,12 @@ function runSmokeCheck(win: BrowserWindow): void {
 }
 
 async function main(): Promise<void> {
+  // macOS hands links to the running app (also the one a link starts) as open-url, which
+  // may come before 'ready'; Windows and Linux pass them on the command line.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    receiveLink(url);
+  });
   let args;
   try {
     args = parseCliArgs(process.argv.slice(1));
@@ -218,18 +247,27 @@ async function main(): Promise<void> {
     app.quit();
     return;
   }
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+  app.on('second-instance', (_event, argv) => {
+    const link = findDeepLink(argv);
+    if (link) receiveLink(link);
+    else if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
   });
+  const firstLink = findDeepLink(process.argv);
+  if (firstLink) receiveLink(firstLink);
+  // Only an installed app claims the scheme: a checkout (npm start, tests) must not point
+  // the system's crude-functions:// links at itself. The Linux packages' .desktop file and
+  // the macOS bundle declare it too (electron-builder.yml).
+  if (app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
 
   await app.whenReady();
   hardenSessions();
   try {
     services = await startServices({ dataDir, mode: 'electron', nativeBinding: electronNativeBinding(), hostPort: args.hostPort, handlerRuntime: packagedHandlerRuntime() });
   } catch (err) {
-    fail(openFailure(err));
+    fail(openFailureMessage(err, dataDir));
   }
   registerIpc(ipcMain, services.dispatch, (url) => isAppUrl(url, appUrls));
   buildMenu();

@@ -41,6 +41,7 @@ import {
   secretNameProblem,
   secretValueProblem,
 } from './rules';
+import type { Navigation } from './deep-link';
 
 /** Turns a rule's `problem()` function into a zod refinement with the same message. */
 function ruled(problem: (v: string) => string | null) {
@@ -383,6 +384,14 @@ export interface ContractEvents {
   /** A function's handler process changed phase: fetching dependencies, starting, ready… */
   'functions.runtime': { functionId: number; phase: HandlerPhase };
   'data.changed': { operation: OperationName };
+  /**
+   * A deep link (crude-functions://…) reached the running app: open `route` (a URL
+   * fragment such as `#/inspect?name=LOG_LEVEL&function=notify`, see shared/deep-link.ts),
+   * or show `notice` for a link that was refused. Electron only. A link that starts the
+   * app opens the window at its route instead (location.hash); a refused one's notice is
+   * sent once the page has loaded.
+   */
+  'app.navigate': Navigation;
 }
 export type EventName = keyof ContractEvents;
 export const eventNames: EventName[] = [
@@ -392,6 +401,7 @@ export const eventNames: EventName[] = [
   'host.status',
   'functions.runtime',
   'data.changed',
+  'app.navigate',
 ];
 
 type Namespace<K> = K extends `${infer N}.${string}` ? N : never;

@@ -1,12 +1,14 @@
 // Launches the real Electron app when its runtime is installed; otherwise skips and says why.
+// How it launches (argv, environment, what it collects) is tested against a stand-in
+// runtime in launch-app.test.ts, which runs everywhere.
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findElectronRuntime } from '../../scripts/electron-runtime.mjs';
 import { buildIfNeeded, root } from '../../scripts/build-if-needed.mjs';
 import { buildElectronBinding } from '../../scripts/native-electron.mjs';
+import { describeRun, launchApp } from './support/launch-app';
 
 const runtime = findElectronRuntime();
 const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
@@ -26,24 +28,19 @@ describe('Electron app', () => {
       expect(binding, 'better-sqlite3 for Electron could not be built').toBeTruthy();
       const dataDir = mkdtempSync(join(tmpdir(), 'crude-electron-'));
       try {
-        const env: NodeJS.ProcessEnv = { ...process.env, CRUDE_SMOKE_TEST: '1' };
-        delete env.ELECTRON_RUN_AS_NODE;
-        const child = spawn(runtime!, [root, '--data-dir', dataDir], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-        const code = await new Promise<number | null>((ok) => {
-          const t = setTimeout(() => child.kill('SIGKILL'), 60_000);
-          child.on('exit', (c) => {
-            clearTimeout(t);
-            ok(c);
-          });
+        const run = await launchApp({
+          runtime: runtime!,
+          appDir: root,
+          args: ['--data-dir', dataDir],
+          env: { ...process.env, CRUDE_SMOKE_TEST: '1' },
         });
-        const line = out.split('\n').find((l) => l.startsWith('CRUDE_SMOKE '));
-        expect(line, out).toBeTruthy();
+        const line = run.stdout.split('\n').find((l) => l.startsWith('CRUDE_SMOKE '));
+        // A store failure, a rejected binding…: the shell says why on stderr, shown here.
+        expect(line, describeRun(run)).toBeTruthy();
         const r = JSON.parse(line!.slice('CRUDE_SMOKE '.length));
         expect(r).toMatchObject({ ok: true, crude: 'object', require: 'undefined', process: 'undefined' });
         expect(r.groups).toContain('management');
-        expect(code).toBe(0);
+        expect(run.code, describeRun(run)).toBe(0);
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
       }

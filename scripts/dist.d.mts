@@ -1,0 +1,1 @@
+export const DIST_BINDING_DIR: string;
