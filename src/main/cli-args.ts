@@ -5,6 +5,8 @@ export interface CliOptions {
   dataDir?: string;
   port?: number;
   hostPort?: number;
+  /** A backup file to restore into the (fresh) data folder before starting. */
+  restore?: string;
 }
 
 export class CliError extends Error {
@@ -19,20 +21,23 @@ function portValue(flag: string, raw: string | undefined): number {
   return n;
 }
 
-/** Reads `--data-dir DIR`, `--port N` and `--host-port N` (also `--flag=value`) from argv. */
+/** Reads `--data-dir DIR`, `--port N`, `--host-port N` and `--restore FILE` (also `--flag=value`) from argv. */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (flag !== '--data-dir' && flag !== '--port' && flag !== '--host-port') continue;
+    if (flag !== '--data-dir' && flag !== '--port' && flag !== '--host-port' && flag !== '--restore') continue;
     let value: string | undefined;
     if (eq > 0) value = arg.slice(eq + 1);
     else value = argv[++i];
     if (flag === '--data-dir') {
       if (!value || value.startsWith('--')) throw new CliError('--data-dir needs a folder path.');
       options.dataDir = value;
+    } else if (flag === '--restore') {
+      if (!value || value.startsWith('--')) throw new CliError('--restore needs the path of a .cfbackup file.');
+      options.restore = value;
     } else if (flag === '--port') {
       options.port = portValue(flag, value);
     } else {

@@ -14,6 +14,7 @@ import { instanceProfileDir, resolveDataDir } from './data-dir';
 import { LinkInbox } from './deep-links';
 import { aboutDetail, denoVersion, docsLocation } from './help';
 import { packagedPaths } from './packaged-paths';
+import { restoreFromFlag } from './restore-flag';
 import { startServices, type Services } from './services';
 import { openFailureMessage, showsErrorBox } from './startup-failure';
 import {
@@ -265,6 +266,7 @@ async function main(): Promise<void> {
   await app.whenReady();
   hardenSessions();
   try {
+    if (args.restore) console.error(await restoreFromFlag(args.restore, dataDir, process.env));
     services = await startServices({ dataDir, mode: 'electron', nativeBinding: electronNativeBinding(), hostPort: args.hostPort, handlerRuntime: packagedHandlerRuntime() });
   } catch (err) {
     fail(openFailureMessage(err, dataDir));

@@ -10,6 +10,7 @@ import { CliError, parseCliArgs } from './cli-args';
 import { defaultUserDataDir, resolveDataDir } from './data-dir';
 import { isCoreError } from './core/errors';
 import { newSessionToken, startHttpServer } from './api/http-transport';
+import { restoreFromFlag } from './restore-flag';
 import { startServices } from './services';
 
 export const DEFAULT_ADMIN_PORT = 5174;
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     env: process.env,
     userDataDir: () => defaultUserDataDir({ platform: process.platform, env: process.env, homedir: homedir() }),
   });
+  if (args.restore) process.stderr.write(`${await restoreFromFlag(args.restore, dataDir, process.env)}\n`);
   const services = await startServices({ dataDir, mode: 'browser', hostPort: args.hostPort });
   const token = newSessionToken();
   let http;
@@ -37,7 +39,8 @@ async function main(): Promise<void> {
     http = await startHttpServer({
       dispatch: services.dispatch,
       bus: services.bus,
-      core: services.core,
+      // Getters: a restored backup replaces core under the running server.
+      core: { get keys() { return services.core.keys; }, get audit() { return services.core.audit; } },
       token,
       rendererDir: findRendererDir(),
       port: args.port ?? DEFAULT_ADMIN_PORT,

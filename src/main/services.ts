@@ -1,15 +1,22 @@
 // The main-process services both shells run: core, the function host, the key rotation
 // scheduler, the event bus and the registry's dispatcher. Plain Node (no electron).
+//
+// Restoring a backup replaces core and the host under a running app, so the shells never
+// hold them directly: `dispatch` is stable, and `core`/`host` are getters that answer the
+// installation that is open now.
+import type { RpcResponse } from '../shared/contract';
 import { openCore } from './core';
 import type { Core } from './core/core-api';
+import { isCoreError, validation } from './core/errors';
+import { moveInstallationAside, openBackup, putInstallationBack, removeRestoredInstallation, writeSnapshot } from './core/backup';
 import { createFunctionHost, seedExamples } from './core/host';
 import { createDispatcher, type Dispatch } from './api/registry';
 import { connectEvents, EventBus } from './api/events';
 import type { FunctionHostApi } from './api/host-api';
 
 export interface Services {
-  core: Core;
-  host: FunctionHostApi;
+  readonly core: Core;
+  readonly host: FunctionHostApi;
   bus: EventBus;
   dispatch: Dispatch;
   /** Stops the scheduler and the host, then closes core. Safe to call twice. */
@@ -25,40 +32,115 @@ export interface StartServicesOptions {
   handlerRuntime?: { denoPath?: string; runtimeFile?: string };
 }
 
+/** One open installation: its core, its host, its dispatcher and its event wiring. */
+interface Installation {
+  core: Core;
+  host: FunctionHostApi;
+  dispatch: Dispatch;
+  disconnect: () => void;
+}
+
+const RESTORE_WAIT_MS = 30_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export async function startServices(options: StartServicesOptions): Promise<Services> {
-  const core = openCore({ dataDir: options.dataDir, nativeBinding: options.nativeBinding });
-  let host: FunctionHostApi;
-  try {
-    if (core.firstStart) seedExamples(core);
-    host = createFunctionHost(core, { ...(options.hostPort === undefined ? {} : { port: options.hostPort }), ...options.handlerRuntime });
-  } catch (err) {
-    core.close();
-    throw err;
-  }
   const bus = new EventBus();
-  const disconnect = connectEvents(bus, core, host);
-  const dispatch = createDispatcher({ core, host, mode: options.mode, bus });
-  const status = await host.start();
-  bus.emit('host.status', status);
-  if (status.error) console.error(status.error);
-  core.rotation.startScheduler();
+  let current: Installation;
+  let restoring: Promise<unknown> | null = null;
+  let inFlight = 0;
+
+  async function open(seed: boolean): Promise<Installation> {
+    const core = openCore({ dataDir: options.dataDir, nativeBinding: options.nativeBinding });
+    let host: FunctionHostApi;
+    try {
+      if (seed && core.firstStart) seedExamples(core);
+      host = createFunctionHost(core, { ...(options.hostPort === undefined ? {} : { port: options.hostPort }), ...options.handlerRuntime });
+    } catch (err) {
+      core.close();
+      throw err;
+    }
+    const disconnect = connectEvents(bus, core, host);
+    const dispatch = createDispatcher({ core, host, mode: options.mode, bus, restore });
+    const status = await host.start();
+    bus.emit('host.status', status);
+    if (status.error) console.error(status.error);
+    core.rotation.startScheduler();
+    return { core, host, dispatch, disconnect };
+  }
+
+  async function close(installation: Installation): Promise<void> {
+    installation.disconnect();
+    installation.core.rotation.stopScheduler();
+    try {
+      await installation.host.stop();
+    } catch (err) {
+      console.error(`The function host did not stop cleanly: ${(err as Error).message}`);
+    }
+    installation.core.close();
+  }
+
+  /**
+   * Replaces the open installation with a backup's. The passphrase and the file are checked
+   * before anything is touched; the current installation is moved aside (not deleted), and
+   * moved back if the restored one does not open.
+   */
+  async function restore(content: string, passphrase: string): Promise<{ restoredFrom: string; previousDataKeptIn: string }> {
+    const snapshot = openBackup(content, passphrase);
+    const run = (async () => {
+      // Other calls already running finish first (new ones wait for the restore).
+      const deadline = Date.now() + RESTORE_WAIT_MS;
+      while (inFlight > 1 && Date.now() < deadline) await sleep(20);
+      const paths = current.core.paths;
+      await close(current);
+      const aside = moveInstallationAside(paths);
+      try {
+        writeSnapshot(paths, snapshot);
+        current = await open(false);
+      } catch (err) {
+        removeRestoredInstallation(paths);
+        putInstallationBack(paths, aside);
+        current = await open(false);
+        if (isCoreError(err)) throw err;
+        throw validation('file', `The backup's installation does not open (${(err as Error).message}); your installation was put back unchanged.`);
+      }
+      current.core.audit.append({ action: 'backup.restored', detail: { backupCreatedAt: snapshot.createdAt, previousDataKeptIn: aside } });
+      bus.emit('data.changed', { operation: 'backup.restore' });
+      return { restoredFrom: snapshot.createdAt, previousDataKeptIn: aside };
+    })();
+    restoring = run;
+    try {
+      return await run;
+    } finally {
+      restoring = null;
+    }
+  }
+
+  current = await open(true);
+
+  const dispatch: Dispatch = async (operation, rawInput, actor): Promise<RpcResponse<unknown>> => {
+    while (restoring) await restoring.catch(() => {});
+    inFlight++;
+    try {
+      return await current.dispatch(operation, rawInput, actor);
+    } finally {
+      inFlight--;
+    }
+  };
 
   let stopping: Promise<void> | null = null;
   return {
-    core,
-    host,
+    get core() {
+      return current.core;
+    },
+    get host() {
+      return current.host;
+    },
     bus,
     dispatch,
     stop: () =>
       (stopping ??= (async () => {
-        disconnect();
-        core.rotation.stopScheduler();
-        try {
-          await host.stop();
-        } catch (err) {
-          console.error(`The function host did not stop cleanly: ${(err as Error).message}`);
-        }
-        core.close();
+        while (restoring) await restoring.catch(() => {});
+        await close(current);
       })()),
   };
 }

@@ -10,7 +10,9 @@ import {
   type AuditChainStatus,
   type AuditEntry,
   type CompleteSecret,
+  type BackupStatus,
   type DeletedSecret,
+  type ImportRow,
   type SecretVersion,
   type WhatIfPreview,
   type ConsoleEntry,
@@ -89,6 +91,8 @@ const corsConfig = z
   });
 const empty = z.object({}).strict();
 const disclosure = z.enum(['reveal', 'copy']);
+const fileFormat = z.enum(['env', 'json']);
+const importEntries = z.array(z.object({ name: secretName, value: secretValue }).strict()).max(10_000);
 const proposedChange = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('secret.create'), name: secretName, scope, scopeId: id.nullable().optional() }).strict(),
   z.object({ kind: z.literal('secret.update'), id, name: secretName.optional(), value: secretValue.optional() }).strict(),
@@ -96,6 +100,7 @@ const proposedChange = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('secret.restore'), versionId: id }).strict(),
   z.object({ kind: z.literal('key.delete'), id }).strict(),
   z.object({ kind: z.literal('group.delete'), id }).strict(),
+  z.object({ kind: z.literal('secrets.import'), scope, scopeId: id.nullable().optional(), entries: importEntries }).strict(),
 ]);
 const auditFilter = z.object({
   recordKind: z.enum(['secret', 'key', 'group', 'function', 'server']).optional(),
@@ -300,8 +305,32 @@ export const contract = {
   /** Makes a version the current value again (a new version); a deleted secret comes back. */
   'secrets.restore': command<SecretSummary>()(z.object({ versionId: id }).strict()),
 
+  /** What importing a .env or JSON file into a scope would do, line by line; nothing is written. */
+  'secrets.importPreview': query<{ rows: ImportRow[]; whatIf: WhatIfPreview }>()(
+    z.object({ scope, scopeId: id.nullable().optional(), format: fileFormat, text: z.string().max(2 * 1024 * 1024) }).strict(),
+  ),
+  /** Writes the picked entries of an import in one transaction. */
+  'secrets.import': command<{ created: number; updated: number; unchanged: number }>()(
+    z.object({ scope, scopeId: id.nullable().optional(), entries: importEntries }).strict(),
+  ),
+  /** One scope as a .env or JSON file of plaintext values (the UI confirms first; audited). */
+  'secrets.export': query<{ fileName: string; text: string; count: number; unreadable: string[] }>()(
+    z.object({ scope, scopeId: id.nullable().optional(), format: fileFormat }).strict(),
+  ),
+
   /** What a change would do, before it is made: which callers read a different value, or are refused. */
   'changes.preview': query<WhatIfPreview>()(z.object({ change: proposedChange }).strict()),
+
+  /** The whole installation sealed under a passphrase, as the text of a .cfbackup file. */
+  'backup.create': command<{ fileName: string; content: string; createdAt: string }>()(z.object({ passphrase: z.string().max(1024) }).strict()),
+  'backup.status': query<BackupStatus>()(empty),
+  /**
+   * Replaces this installation with a backup's: the current data is moved aside into the
+   * data folder (never deleted), the backup written, the app reopened on it.
+   */
+  'backup.restore': command<{ restoredFrom: string; previousDataKeptIn: string }>()(
+    z.object({ content: z.string().max(256 * 1024 * 1024), passphrase: z.string().max(1024) }).strict(),
+  ),
 
   'audit.list': query<{ entries: AuditEntry[]; total: number; chain: AuditChainStatus }>()(
     auditFilter.extend({ limit: z.number().int().min(1).max(1000).optional(), beforeId: id.optional() }).strict(),
@@ -358,6 +387,7 @@ export const contract = {
         historyKeepVersions: z.number().int().min(1).max(1000).optional(),
         historyKeepDays: z.number().int().min(0).max(3650).optional(),
         auditRetention: z.number().int().min(100).max(10_000_000).optional(),
+        backupReminderDays: z.number().int().min(0).max(365).optional(),
       })
       .strict(),
   ),

@@ -215,6 +215,18 @@ export interface Settings {
   historyKeepDays: number;
   /** Audit log entries kept (the oldest go first; the chain stays verifiable). */
   auditRetention: number;
+  /** Remind to back up when changes have waited this many days (0: never). */
+  backupReminderDays: number;
+}
+
+export interface BackupStatus {
+  lastBackupAt: string | null;
+  /** The last change (not a disclosure) in the audit log. */
+  lastChangeAt: string | null;
+  reminderDays: number;
+  /** Changes have waited for a backup longer than `reminderDays`. */
+  due: boolean;
+  unsavedChanges: boolean;
 }
 
 export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
@@ -357,7 +369,20 @@ export type ProposedChange =
   | { kind: 'secret.delete'; id: number }
   | { kind: 'secret.restore'; versionId: number }
   | { kind: 'key.delete'; id: number }
-  | { kind: 'group.delete'; id: number };
+  | { kind: 'group.delete'; id: number }
+  | { kind: 'secrets.import'; scope: Scope; scopeId?: number | null; entries: { name: string; value: string }[] };
+
+/** One line of an import, as the preview shows it (names and lengths, never values). */
+export interface ImportRow {
+  line: number;
+  name: string | null;
+  /** new: not in the scope yet; changed: another value; unchanged: the same value; invalid: see `problem`. */
+  status: 'new' | 'changed' | 'unchanged' | 'invalid';
+  problem?: string;
+  valueLength?: number;
+  /** The secret the row would change (changed, unchanged): its current value is revealed by id. */
+  secretId?: number;
+}
 
 /** One (function, caller) pair whose answer changes. */
 export interface WhatIfPair {

@@ -11,12 +11,14 @@ describe('cli args', () => {
       hostPort: 8001,
     });
     expect(parseCliArgs([])).toEqual({});
+    expect(parseCliArgs(['--restore=/b/x.cfbackup'])).toEqual({ restore: '/b/x.cfbackup' });
   });
   it('refuses bad values with a clear message', () => {
     expect(() => parseCliArgs(['--port', 'abc'])).toThrow(CliError);
     expect(() => parseCliArgs(['--port', '70000'])).toThrow(/0 to 65535/);
     expect(() => parseCliArgs(['--data-dir'])).toThrow(/folder/);
     expect(() => parseCliArgs(['--data-dir', '--port'])).toThrow(CliError);
+    expect(() => parseCliArgs(['--restore'])).toThrow(/\.cfbackup file/);
   });
 });
 

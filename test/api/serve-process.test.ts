@@ -3,10 +3,11 @@
 // cleanly on SIGTERM.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIfNeeded, root } from '../../scripts/build-if-needed.mjs';
+import { openCore } from '../../src/main/core';
 
 interface Started {
   child: ChildProcess;
@@ -15,11 +16,11 @@ interface Started {
   stderr: () => string;
 }
 
-function startServe(dataDir: string): Promise<Started> {
-  const child = spawn(process.execPath, [join(root, 'out/main/serve.js'), '--data-dir', dataDir, '--port', '0', '--host-port', '0'], {
+function startServe(dataDir: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<Started> {
+  const child = spawn(process.execPath, [join(root, 'out/main/serve.js'), '--data-dir', dataDir, '--port', '0', '--host-port', '0', ...extraArgs], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CRUDE_DATA_DIR: '' },
+    env: { ...process.env, CRUDE_DATA_DIR: '', ...env },
   });
   let out = '';
   let err = '';
@@ -135,5 +136,71 @@ describe('npm run serve (out/main/serve.js)', () => {
   it('shuts down cleanly on SIGTERM', async () => {
     s.child.kill('SIGTERM');
     expect(await exited(s.child)).toBe(0);
+  });
+});
+
+describe('npm run serve -- --restore FILE', () => {
+  const PASSPHRASE = 'correct horse battery staple';
+  const work = mkdtempSync(join(tmpdir(), 'crude-restore-'));
+  const backupFile = join(work, 'installation.cfbackup');
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  beforeAll(() => {
+    const source = openCore({ dataDir: join(work, 'source') });
+    try {
+      source.secrets.create({ name: 'RESTORED', value: 'CANARY-restored', scope: 'global' });
+      writeFileSync(backupFile, source.backups.create(PASSPHRASE).content);
+    } finally {
+      source.close();
+    }
+  });
+
+  const runToExit = (args: string[], env: Record<string, string>) => {
+    const child = spawn(process.execPath, [join(root, 'out/main/serve.js'), '--port', '0', '--host-port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CRUDE_DATA_DIR: '', ...env } });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    return exited(child).then((code) => ({ code, err }));
+  };
+
+  it('restores into a fresh data folder, then starts on it', async () => {
+    const target = join(work, 'fresh');
+    const r = await startServe(target, ['--restore', backupFile], { CRUDE_BACKUP_PASSPHRASE: PASSPHRASE });
+    try {
+      expect(r.stderr()).toMatch(/Restored the backup made .* into /);
+      const rpc = async (op: string, input: unknown = {}) =>
+        (await (await fetch(`${r.info.adminUrl}rpc/${op}`, { method: 'POST', headers: { authorization: `Bearer ${r.info.token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) })).json()) as any;
+      const list = await rpc('secrets.list', { scope: 'global' });
+      const restored = list.data.find((x: { name: string }) => x.name === 'RESTORED');
+      expect((await rpc('secrets.reveal', { id: restored.id })).data.value).toBe('CANARY-restored');
+    } finally {
+      r.child.kill('SIGTERM');
+      await exited(r.child);
+    }
+  });
+
+  it('a wrong passphrase exits 1 with one line and writes nothing', async () => {
+    const target = join(work, 'wrong');
+    const { code, err } = await runToExit(['--data-dir', target, '--restore', backupFile], { CRUDE_BACKUP_PASSPHRASE: 'not the passphrase' });
+    expect(code).toBe(1);
+    expect(err.trim()).toBe('The passphrase is wrong for this backup.');
+    expect(existsSync(target) ? readdirSync(target) : []).toEqual([]);
+  });
+
+  it('without a passphrase and no terminal, it says how to give one', async () => {
+    const { code, err } = await runToExit(['--data-dir', join(work, 'nopass'), '--restore', backupFile], { CRUDE_BACKUP_PASSPHRASE: '' });
+    expect(code).toBe(1);
+    expect(err).toMatch(/set CRUDE_BACKUP_PASSPHRASE/);
+  });
+
+  it('refuses a data folder that already holds an installation', async () => {
+    const { code, err } = await runToExit(['--data-dir', join(work, 'source'), '--restore', backupFile], { CRUDE_BACKUP_PASSPHRASE: PASSPHRASE });
+    expect(code).toBe(1);
+    expect(err).toMatch(/--restore needs a fresh data folder/);
+  });
+
+  it('a missing file is named', async () => {
+    const { code, err } = await runToExit(['--data-dir', join(work, 'missing'), '--restore', join(work, 'nope.cfbackup')], { CRUDE_BACKUP_PASSPHRASE: PASSPHRASE });
+    expect(code).toBe(1);
+    expect(err).toMatch(/--restore could not read .*nope\.cfbackup: ENOENT/);
   });
 });

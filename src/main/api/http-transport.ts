@@ -23,6 +23,8 @@ import type { Dispatch } from './registry';
 import { readCapped } from '../core/host/read-capped';
 
 export const MAX_RPC_BODY_BYTES = 4 * 1024 * 1024;
+/** A backup carries the whole installation: its restore alone may send this much. */
+export const MAX_BACKUP_BODY_BYTES = 256 * 1024 * 1024;
 const KEEP_ALIVE_MS = 15_000;
 
 export function newSessionToken(): string {
@@ -134,10 +136,12 @@ export function createHttpApp(options: HttpTransportOptions): Hono<{ Variables: 
 
   app.post('/rpc/:operation', async (c) => {
     c.header('Cache-Control', 'no-store');
-    const tooLarge = () => errorJson(c, { code: 'VALIDATION', message: `The request body is larger than ${MAX_RPC_BODY_BYTES} bytes.` });
-    if (Number(c.req.header('content-length') ?? '0') > MAX_RPC_BODY_BYTES) return tooLarge();
+    const operation = c.req.param('operation');
+    const cap = operation === 'backup.restore' ? MAX_BACKUP_BODY_BYTES : MAX_RPC_BODY_BYTES;
+    const tooLarge = () => errorJson(c, { code: 'VALIDATION', message: `The request body is larger than ${cap} bytes.` });
+    if (Number(c.req.header('content-length') ?? '0') > cap) return tooLarge();
     // Read with the limit as the bytes arrive: a chunked body announces no length.
-    const bytes = await readCapped(c.req.raw.body, MAX_RPC_BODY_BYTES);
+    const bytes = await readCapped(c.req.raw.body, cap);
     if (bytes === null) return tooLarge();
     let text: string;
     try {
@@ -154,7 +158,6 @@ export function createHttpApp(options: HttpTransportOptions): Hono<{ Variables: 
       }
     }
     const actor = c.get('actor');
-    const operation = c.req.param('operation');
     // Which management key called what (never the input: it may carry values).
     if (actor.via === 'api-key') runAs(actor, () => core.audit?.append({ action: 'admin-api.called', recordKind: 'key', recordId: actor.keyId, recordName: actor.keyName, detail: { operation: operation.slice(0, 80) } }));
     const response = await dispatch(operation, input, actor);

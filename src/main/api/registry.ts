@@ -11,6 +11,7 @@ import {
 } from '../../shared/contract';
 import { runAs, type Actor } from '../core/audit/actor';
 import type { Core } from '../core/core-api';
+import { CoreError } from '../core/errors';
 import { errorShapeOf, validationError } from './errors';
 import type { EventBus } from './events';
 import type { FunctionHostApi } from './host-api';
@@ -24,10 +25,12 @@ export interface RegistryDeps {
   core: Core;
   host: FunctionHostApi;
   mode: 'electron' | 'browser';
+  /** Replaces the open installation with a backup's (services.ts owns the swap). */
+  restore?: (content: string, passphrase: string) => Promise<{ restoredFrom: string; previousDataKeptIn: string }>;
 }
 
 /** Maps every operation (a missing one is a compile error) to core or the host. */
-export function createHandlers({ core, host, mode }: RegistryDeps): Handlers {
+export function createHandlers({ core, host, mode, restore }: RegistryDeps): Handlers {
   const ctx = (i: { functionId: number; keyId?: number | null }) => ({ functionId: i.functionId, keyId: i.keyId ?? null });
   // resolve/complete answer what the handler would get: a public function ignores the key,
   // and a caller the function refuses (401) is a validation error on keyId.
@@ -77,6 +80,15 @@ export function createHandlers({ core, host, mode }: RegistryDeps): Handlers {
     'secrets.deleted': (i) => core.secrets.deleted(i.scope, i.scopeId),
     'secrets.restore': (i) => core.secrets.restore(i.versionId),
     'changes.preview': (i) => core.changes.preview(i.change),
+    'secrets.importPreview': (i) => core.secrets.importPreview(i.scope, i.scopeId, i.format, i.text),
+    'secrets.import': (i) => core.secrets.importEntries(i.scope, i.scopeId, i.entries),
+    'secrets.export': (i) => core.secrets.exportScope(i.scope, i.scopeId, i.format),
+    'backup.create': (i) => core.backups.create(i.passphrase),
+    'backup.status': () => core.backups.status(),
+    'backup.restore': async (i) => {
+      if (!restore) throw new CoreError('CONFLICT', 'This app instance cannot replace its installation; restore with --restore FILE into a fresh data folder.');
+      return await restore(i.content, i.passphrase);
+    },
     'audit.list': ({ limit, beforeId, ...filter }) => ({ ...core.audit.list(filter, limit, beforeId), chain: core.audit.verify() }),
     'audit.export': (filter) => {
       const jsonl = core.audit.exportLines(filter);

@@ -6,8 +6,10 @@ import type {
   ApiKeyGroup,
   AuditChainStatus,
   AuditEntry,
+  BackupStatus,
   CompleteSecret,
   DeletedSecret,
+  ImportRow,
   ProposedChange,
   SecretVersion,
   WhatIfPreview,
@@ -127,6 +129,9 @@ export interface SecretService {
   deleted(scope: Scope, scopeId?: number | null): DeletedSecret[];
   /** Makes a version the secret's value again (a new version; the secret comes back if it was deleted). */
   restore(versionId: number): SecretSummary;
+  importPreview(scope: Scope, scopeId: number | null | undefined, format: 'env' | 'json', text: string): { rows: ImportRow[]; whatIf: WhatIfPreview };
+  importEntries(scope: Scope, scopeId: number | null | undefined, entries: { name: string; value: string }[]): { created: number; updated: number; unchanged: number };
+  exportScope(scope: Scope, scopeId: number | null | undefined, format: 'env' | 'json'): { fileName: string; text: string; count: number; unreadable: string[] };
   /** Distinct names over every scope, optionally filtered by a case-insensitive substring. */
   names(query?: string): string[];
   /** Key > Group > Function > Global, first match; or only `scope` when given. */
@@ -194,6 +199,11 @@ export interface AuditService {
   trim(): void;
 }
 
+export interface BackupService {
+  create(passphrase: string): { fileName: string; content: string; createdAt: string };
+  status(): BackupStatus;
+}
+
 export interface ChangeService {
   /** What a change would do to callers' answers; nothing is written. */
   preview(change: ProposedChange): WhatIfPreview;
@@ -203,6 +213,7 @@ export interface Core {
   paths: DataPaths;
   audit: AuditService;
   changes: ChangeService;
+  backups: BackupService;
   groups: GroupService;
   keys: KeyService;
   functions: FunctionService;

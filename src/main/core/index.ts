@@ -18,6 +18,8 @@ import { createDeletePreviewer } from './secrets/delete-preview';
 import { createSecretHistory } from './secrets/history';
 import { storedScopeId } from './secrets/scope-records';
 import { createWhatIf } from './secrets/what-if';
+import { createImportExport } from './secrets/import-export';
+import { createBackups } from './backup';
 import { createResolver } from './secrets/resolution';
 import { createSecretStore } from './secrets/secrets';
 import { secretUsesOf } from './secrets/uses';
@@ -106,6 +108,8 @@ export function openCore(options: OpenCoreOptions): Core {
     const store = createSecretStore(db, ring, gate, history, audit);
     const resolver = createResolver(db, store);
     const whatIf = createWhatIf(db, store, history);
+    const importExport = createImportExport({ db, store, gate, audit, preview: whatIf.preview });
+    const backups = createBackups(db, paths, gate, settings, audit);
     const rotation = createRotation({
       db,
       ring,
@@ -145,6 +149,7 @@ export function openCore(options: OpenCoreOptions): Core {
       executions,
       audit: { list: audit.list, verify: audit.verify, exportLines: (f) => audit.exportLines(f), append: audit.append, trim: audit.trim },
       changes: { preview: whatIf.preview },
+      backups,
       secrets: {
         list: store.list,
         create: store.create,
@@ -163,6 +168,9 @@ export function openCore(options: OpenCoreOptions): Core {
           return value;
         },
         deleted: (scope, scopeId) => history.deleted(scope, storedScopeId(scope, scopeId, openDb)),
+        importPreview: importExport.preview,
+        importEntries: importExport.apply,
+        exportScope: importExport.exportScope,
         restore(versionId) {
           const v = history.row(versionId);
           const value = history.decrypt(v);

@@ -96,6 +96,15 @@ export function createWhatIf(db: Db, store: SecretStore, history: SecretHistory)
         const differs = safeDecrypt(() => history.decrypt(v)) !== safeDecrypt(() => store.decrypt(store.row(live.id)));
         return [{ name: v.name, removed: [], added: [], revalued: differs ? [at] : [] }];
       }
+      case 'secrets.import': {
+        const scopeId = storedScopeId(change.scope, change.scopeId, db);
+        const at = { scope: change.scope, scopeId };
+        return change.entries.map((e) => {
+          const live = db.prepare('SELECT * FROM secrets WHERE scope = ? AND scope_id = ? AND name = ?').get(change.scope, scopeId, e.name) as Parameters<SecretStore['decrypt']>[0] | undefined;
+          if (!live) return { name: e.name, removed: [], added: [at], revalued: [] };
+          return { name: e.name, removed: [], added: [], revalued: safeDecrypt(() => store.decrypt(live)) === e.value ? [] : [at] };
+        });
+      }
       default:
         return [];
     }

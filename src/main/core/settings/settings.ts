@@ -14,6 +14,7 @@ export const DEFAULT_SETTINGS: Settings = {
   historyKeepVersions: 20,
   historyKeepDays: 90,
   auditRetention: 100_000,
+  backupReminderDays: 7,
 };
 
 type NumericSetting = { [K in keyof Settings]: Settings[K] extends number ? K : never }[keyof Settings];
@@ -28,6 +29,7 @@ const LIMITS: { [K in NumericSetting]: [min: number, max: number] } = {
   historyKeepVersions: [1, 1000],
   historyKeepDays: [0, 3650],
   auditRetention: [100, 10_000_000],
+  backupReminderDays: [0, 365],
 };
 
 function checkSetting(key: string, value: unknown): void {
