@@ -49,12 +49,13 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   let restoring: Promise<unknown> | null = null;
   let inFlight = 0;
 
-  async function open(seed: boolean): Promise<Installation> {
+  /** `hostPort`: the port to serve on (a restore keeps the one callers already use). */
+  async function open(seed: boolean, hostPort = options.hostPort): Promise<Installation> {
     const core = openCore({ dataDir: options.dataDir, nativeBinding: options.nativeBinding });
     let host: FunctionHostApi;
     try {
       if (seed && core.firstStart) seedExamples(core);
-      host = createFunctionHost(core, { ...(options.hostPort === undefined ? {} : { port: options.hostPort }), ...options.handlerRuntime });
+      host = createFunctionHost(core, { ...(hostPort === undefined ? {} : { port: hostPort }), ...options.handlerRuntime });
     } catch (err) {
       core.close();
       throw err;
@@ -91,15 +92,17 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
       const deadline = Date.now() + RESTORE_WAIT_MS;
       while (inFlight > 1 && Date.now() < deadline) await sleep(20);
       const paths = current.core.paths;
+      // The functions URL stays what it was: callers and the status bar keep working.
+      const port = current.host.status().port ?? options.hostPort;
       await close(current);
       const aside = moveInstallationAside(paths);
       try {
         writeSnapshot(paths, snapshot);
-        current = await open(false);
+        current = await open(false, port);
       } catch (err) {
         removeRestoredInstallation(paths);
         putInstallationBack(paths, aside);
-        current = await open(false);
+        current = await open(false, port);
         if (isCoreError(err)) throw err;
         throw validation('file', `The backup's installation does not open (${(err as Error).message}); your installation was put back unchanged.`);
       }

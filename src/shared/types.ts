@@ -221,12 +221,14 @@ export interface Settings {
 
 export interface BackupStatus {
   lastBackupAt: string | null;
-  /** The last change (not a disclosure) in the audit log. */
+  /** The operator's last change (not a disclosure, not the app's own work) in the audit log. */
   lastChangeAt: string | null;
   reminderDays: number;
   /** Changes have waited for a backup longer than `reminderDays`. */
   due: boolean;
   unsavedChanges: boolean;
+  /** This run created the installation: the moment to offer restoring a backup instead. */
+  firstStart: boolean;
 }
 
 export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';

@@ -35,6 +35,7 @@ describe('restoring a backup in the running app (Settings → Backup)', () => {
     await call(services, 'secrets.update', { id: created.id, value: 'CANARY-after-backup' });
     await call(services, 'secrets.create', { name: 'LATER', value: 'CANARY-later', scope: 'global' });
 
+    const urlBefore = services.host.status().url;
     const result = await call(services, 'backup.restore', { content: backup.content, passphrase: PASSPHRASE });
     expect(result.restoredFrom).toBe(backup.createdAt);
     expect(result.previousDataKeptIn).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/replaced-`));
@@ -45,7 +46,8 @@ describe('restoring a backup in the running app (Settings → Backup)', () => {
     expect(names).not.toContain('LATER');
     expect((await call(services, 'secrets.reveal', { id: created.id })).value).toBe('CANARY-at-backup');
     expect(services.core.paths.dataDir).toBe(dir);
-    expect(services.host.status().running).toBe(true);
+    // The host serves again, on the same URL callers already use.
+    expect(services.host.status()).toMatchObject({ running: true, url: urlBefore });
     // The audit log of the restored installation says who restored what.
     const audit = await call(services, 'audit.list', { action: 'backup.restored' });
     expect(audit.entries[0]).toMatchObject({ actor: 'desktop window', detail: { backupCreatedAt: backup.createdAt } });

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataPaths, openCore } from '../../src/main/core';
+import { runAs } from '../../src/main/core/audit/actor';
 import { openBackup, restoreIntoFreshDataDir } from '../../src/main/core/backup';
 import { sealBackup } from '../../src/main/core/backup/backup';
 import type { Core } from '../../src/main/core/core-api';
@@ -169,20 +170,26 @@ describe('the backup reminder', () => {
   it('is due only when a change has waited longer than the setting for a backup', () => {
     const t = fresh();
     // A fresh installation: nothing changed, nothing to remind of.
-    expect(t.core.backups.status()).toMatchObject({ lastBackupAt: null, due: false, reminderDays: 7 });
-    t.core.secrets.create({ name: 'A', value: 'CANARY-a', scope: 'global' });
+    expect(t.core.backups.status()).toMatchObject({ lastBackupAt: null, due: false, reminderDays: 7, firstStart: true });
+    // What the app does by itself (here: a change outside any caller) is not the operator's.
+    t.core.secrets.create({ name: 'BY_APP', value: 'CANARY-app', scope: 'global' });
+    expect(t.core.backups.status()).toMatchObject({ unsavedChanges: false, lastChangeAt: null });
+    runAs({ via: 'window' }, () => t.core.secrets.create({ name: 'A', value: 'CANARY-a', scope: 'global' }));
     expect(t.core.backups.status()).toMatchObject({ unsavedChanges: true, due: false });
     // The change is older than the setting: age it in the audit log.
     const db = new Database(dataPaths(t.dir).databaseFile);
     cleanups.push(() => db.close());
     const old = new Date(Date.now() - 8 * 24 * 3600 * 1000).toISOString();
-    db.prepare("UPDATE audit_log SET at = ? WHERE action = 'secret.created'").run(old);
+    db.prepare("UPDATE audit_log SET at = ? WHERE action = 'secret.created' AND record_name = 'A'").run(old);
     expect(t.core.backups.status()).toMatchObject({ unsavedChanges: true, due: true, lastChangeAt: old });
     // A reveal is not a change; a backup clears it.
+    runAs({ via: 'window' }, () => t.core.secrets.reveal(t.core.secrets.list('global').find((s) => s.name === 'A')!.id));
+    expect(t.core.backups.status().lastChangeAt).toBe(old);
     t.core.backups.create(PASSPHRASE);
     expect(t.core.backups.status()).toMatchObject({ unsavedChanges: false, due: false });
     // 0 turns the reminder off.
     t.core.settings.set({ backupReminderDays: 0 });
     expect(t.core.backups.status().reminderDays).toBe(0);
+    expect(t.reopen().backups.status().firstStart).toBe(false);
   });
 });

@@ -36,6 +36,7 @@ describe('importing a .env or JSON file into a scope', () => {
     // The what-if names the changed names only, with the callers of the group's keys.
     expect(new Set(whatIf.pairs.map((p) => p.name))).toEqual(new Set(['CARRIER_TOKEN', 'REGION']));
     expect(whatIf.pairs.some((p) => p.keyId === w.shipKey.id && p.functionId === w.notify.id)).toBe(true);
+    expect(whatIf.summary).toBe('Changes 4 answers for 2 secrets (2 callers of 1 function); e.g. notify called with ship-other will read the group value instead of nothing for CARRIER_TOKEN.');
     // No value in the preview, and nothing written.
     expect(JSON.stringify({ rows, whatIf })).not.toContain('CANARY');
     expect(t.core.secrets.list('group', w.shipping.id)).toEqual(before);

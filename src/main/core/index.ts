@@ -109,7 +109,7 @@ export function openCore(options: OpenCoreOptions): Core {
     const resolver = createResolver(db, store);
     const whatIf = createWhatIf(db, store, history);
     const importExport = createImportExport({ db, store, gate, audit, preview: whatIf.preview });
-    const backups = createBackups(db, paths, gate, settings, audit);
+    const backups = createBackups(db, paths, gate, settings, audit, firstStart);
     const rotation = createRotation({
       db,
       ring,

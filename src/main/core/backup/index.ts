@@ -13,11 +13,13 @@ import { isFreshDataDir, openBackup, readCodeFiles, sealBackup, writeSnapshot } 
 export { isFreshDataDir, openBackup, passphraseProblem, writeSnapshot } from './backup';
 export { moveInstallationAside, putInstallationBack, removeRestoredInstallation } from './replace';
 
-const CHANGES = "action NOT IN ('secret.revealed', 'secret.copied', 'key.revealed', 'key.copied', 'admin-api.called', 'backup.created', 'secrets.exported', 'audit.exported')";
+// The operator's changes: not disclosures, and not what the app does by itself (seeding the
+// examples, rotating keys, trimming history), which a backup taken before still restores.
+const CHANGES = "action NOT IN ('secret.revealed', 'secret.copied', 'key.revealed', 'key.copied', 'admin-api.called', 'backup.created', 'secrets.exported', 'audit.exported') AND actor <> 'app' AND actor NOT LIKE 'app (%'";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Backups of the open installation, and when the operator should make the next one. */
-export function createBackups(db: Db, paths: DataPaths, gate: WriteGate, settings: SettingsService, audit: AuditLog) {
+export function createBackups(db: Db, paths: DataPaths, gate: WriteGate, settings: SettingsService, audit: AuditLog, firstStart: boolean) {
   return {
     /** The whole installation sealed under `passphrase`: the text of a .cfbackup file. */
     create(passphrase: string): { fileName: string; content: string; createdAt: string } {
@@ -45,7 +47,7 @@ export function createBackups(db: Db, paths: DataPaths, gate: WriteGate, setting
       const unsaved = lastChangeAt !== null && (lastBackupAt === null || lastChangeAt > lastBackupAt);
       // Remind when changes have waited for a backup longer than the setting.
       const due = days > 0 && unsaved && Date.now() - Date.parse(lastBackupAt ?? lastChangeAt!) > days * DAY_MS;
-      return { lastBackupAt, lastChangeAt, reminderDays: days, due, unsavedChanges: unsaved };
+      return { lastBackupAt, lastChangeAt, reminderDays: days, due, unsavedChanges: unsaved, firstStart };
     },
   };
 }

@@ -117,6 +117,7 @@ export function createWhatIf(db: Db, store: SecretStore, history: SecretHistory)
     let affected = 0;
     const fnSet = new Set<number>();
     const callerSet = new Set<string>();
+    const nameSet = new Set<string>();
     for (const nc of nameChanges(change)) {
       const before = definitionsOf.all(nc.name) as Definition[];
       const after = [...before.filter((d) => !nc.removed.some((r) => same(r, d))), ...nc.added];
@@ -130,13 +131,14 @@ export function createWhatIf(db: Db, store: SecretStore, history: SecretHistory)
           affected++;
           fnSet.add(fn.id);
           callerSet.add(`${c.keyId}`);
+          nameSet.add(nc.name);
           if (pairs.length < MAX_PAIRS) {
             pairs.push({ functionId: fn.id, functionName: fn.name, keyId: c.keyId, keyName: c.keyName, groupName: c.groupName, name: nc.name, before: was?.scope ?? null, after: will?.scope ?? null, valueChanges: revalued });
           }
         }
       }
     }
-    return { affected, functions: fnSet.size, callers: callerSet.size, pairs, refused: 0, summary: summarise(affected, fnSet.size, pairs) };
+    return { affected, functions: fnSet.size, callers: callerSet.size, pairs, refused: 0, summary: summarise(affected, fnSet.size, callerSet.size, nameSet.size, pairs) };
   }
 
   /** A key or group deletion: its keys' calls to the functions that require them are refused from then on. */
@@ -179,8 +181,10 @@ function safeDecrypt(read: () => string): string | null {
 
 const SCOPE_WORD: Record<Scope, string> = { key: 'key', group: 'group', function: 'function', global: 'global' };
 
+const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
 /** One sentence: how many, and what the first caller will read instead. */
-function summarise(affected: number, functions: number, pairs: WhatIfPair[]): string {
+function summarise(affected: number, functions: number, callers: number, names: number, pairs: WhatIfPair[]): string {
   if (affected === 0) return 'No caller of any function will read a different value.';
   const p = pairs[0]!;
   const who = `${p.functionName} called ${p.keyName ? `with ${p.keyName}` : 'without a key'}`;
@@ -190,6 +194,8 @@ function summarise(affected: number, functions: number, pairs: WhatIfPair[]): st
     : p.after
       ? `will read the ${SCOPE_WORD[p.after]} value instead of ${was}`
       : `will read nothing (undefined) instead of ${was}`;
+  // Several names (an import): count answers, not callers, and name the first one.
+  if (names > 1) return `Changes ${n(affected, 'answer')} for ${names} secrets (${n(callers, 'caller')} of ${n(functions, 'function')}); e.g. ${who} ${what} for ${p.name}.`;
   const count = `${affected} caller${affected === 1 ? '' : 's'} of ${functions} function${functions === 1 ? '' : 's'}`;
   return `Changes what ${count} read${affected === 1 ? 's' : ''} for ${p.name}; ${who} ${what}.`;
 }

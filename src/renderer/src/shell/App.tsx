@@ -6,6 +6,7 @@ import { ScopeTreeScreen } from '../screens/tree/ScopeTreeScreen';
 import { InspectorScreen } from '../screens/inspector/InspectorScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
 import { AuditScreen } from '../screens/audit/AuditScreen';
+import { BackupReminder } from './BackupReminder';
 import { Nav } from './Nav';
 import { StatusBar } from './StatusBar';
 import { confirmLeave, RouteContext, type Route } from './route';
@@ -20,6 +21,7 @@ export function App(): ReactNode {
       <div className="app">
         <Nav />
         <main className="main" id="main">
+          <BackupReminder />
           <Screen route={route} />
         </main>
         <StatusBar />

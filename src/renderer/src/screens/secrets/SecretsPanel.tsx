@@ -13,6 +13,8 @@ import { useQuery } from '../../hooks/useQuery';
 import { useAfterPaint, useResolved } from '../../hooks/useResolved';
 import { WhatIfPanel } from '../../components/WhatIfPanel';
 import { DeletedSecretsDialog, SecretHistoryDialog } from './SecretHistory';
+import { ExportDialog } from './ExportDialog';
+import { ImportDialog } from './ImportDialog';
 import { SecretForm } from './SecretForm';
 import { scopeExplanation, scopeTitle, type ScopeRef } from './scopeText';
 
@@ -29,6 +31,8 @@ type Dialogs =
   | { kind: 'delete'; secret: SecretSummary }
   | { kind: 'history'; secret: SecretSummary }
   | { kind: 'deleted' }
+  | { kind: 'import' }
+  | { kind: 'export' }
   | null;
 
 export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
@@ -111,6 +115,12 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
         <button type="button" onClick={() => setDialog({ kind: 'deleted' })}>
           Recently deleted
         </button>
+        <button type="button" onClick={() => setDialog({ kind: 'import' })}>
+          Import…
+        </button>
+        <button type="button" onClick={() => setDialog({ kind: 'export' })} disabled={!secrets?.length} title={secrets?.length ? undefined : 'No secrets to export'}>
+          Export…
+        </button>
         <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>
           + New secret
         </button>
@@ -123,6 +133,8 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
         <SecretForm scope={scope} takenNames={taken} editing={dialog.secret} onClose={() => setDialog(null)} onSaved={q.reload} />
       ) : null}
       {dialog?.kind === 'history' ? <SecretHistoryDialog secret={dialog.secret} onClose={() => setDialog(null)} onRestored={q.reload} /> : null}
+      {dialog?.kind === 'import' ? <ImportDialog scope={scope} onClose={() => setDialog(null)} onImported={q.reload} /> : null}
+      {dialog?.kind === 'export' ? <ExportDialog scope={scope} count={secrets?.length ?? 0} onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'deleted' ? <DeletedSecretsDialog scope={scope} onClose={() => setDialog(null)} onRestored={q.reload} /> : null}
       {dialog?.kind === 'delete' ? (
         <ConfirmDialog

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { BackupPanel } from './BackupPanel';
 import { HistorySettings } from './HistorySettings';
 import { HostSettings } from './HostSettings';
 import { RotationPanel } from './RotationPanel';
@@ -13,6 +14,7 @@ export function SettingsScreen(): ReactNode {
         <RotationPanel />
         <HostSettings />
         <HistorySettings />
+        <BackupPanel />
       </div>
     </div>
   );
