@@ -1,40 +1,23 @@
 import Database from 'better-sqlite3';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dataPaths, openCore } from '../../src/main/core';
 import { runAs } from '../../src/main/core/audit/actor';
 import { openBackup, restoreIntoFreshDataDir } from '../../src/main/core/backup';
 import { sealBackup } from '../../src/main/core/backup/backup';
 import type { Core } from '../../src/main/core/core-api';
-import { CoreError } from '../../src/main/core/errors';
-import { seedWorld, tempCore, tempDir } from '../support/temp-core';
+import { coreErrorOf, coreTestKit } from '../support/core-test-kit';
+import { seedWorld, tempDir } from '../support/temp-core';
 
 const PASSPHRASE = 'correct horse battery staple';
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-const fresh = () => {
-  const t = tempCore();
-  cleanups.push(t.cleanup);
-  return t;
-};
+const { fresh, cleanups } = coreTestKit();
+const errorOf = coreErrorOf;
 const emptyDir = () => {
   const d = tempDir();
   cleanups.push(d.cleanup);
   return d.dir;
 };
-const errorOf = (fn: () => unknown): CoreError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CoreError) return e;
-    throw e;
-  }
-  throw new Error('expected a CoreError');
-};
-
 /** Everything an installation holds, values included, in a comparable form. */
 function everything(core: Core) {
   const scopes: { scope: 'global' | 'function' | 'group' | 'key'; id: number | null }[] = [{ scope: 'global', id: null }];
@@ -103,7 +86,7 @@ describe('the encrypted backup', () => {
     populated(t.core);
     const { content } = t.core.backups.create(PASSPHRASE);
     const target = emptyDir();
-    const err = errorOf(() => restoreIntoFreshDataDir(dataPaths(target), content, 'not the passphrase'));
+    const err = coreErrorOf(() => restoreIntoFreshDataDir(dataPaths(target), content, 'not the passphrase'));
     expect(err).toMatchObject({ code: 'VALIDATION', field: 'passphrase' });
     expect(err.message).toBe('The passphrase is wrong for this backup.');
     expect(readdirSync(target)).toEqual([]);
@@ -115,7 +98,7 @@ describe('the encrypted backup', () => {
     const { content } = t.core.backups.create(PASSPHRASE);
     const target = emptyDir();
     for (const cut of [content.slice(0, content.length / 2), content.slice(0, 10), '']) {
-      const err = errorOf(() => restoreIntoFreshDataDir(dataPaths(target), cut, PASSPHRASE));
+      const err = coreErrorOf(() => restoreIntoFreshDataDir(dataPaths(target), cut, PASSPHRASE));
       expect(err).toMatchObject({ code: 'VALIDATION', field: 'file' });
       expect(err.message).toMatch(/not a Crude Functions Desktop backup, or the file is damaged or cut short/);
     }
@@ -129,7 +112,7 @@ describe('the encrypted backup', () => {
     const data = Buffer.from(outer.data, 'base64');
     data[Math.floor(data.length / 2)]! ^= 0x01;
     const damaged = JSON.stringify({ ...outer, data: data.toString('base64') });
-    const err = errorOf(() => openBackup(damaged, PASSPHRASE));
+    const err = coreErrorOf(() => openBackup(damaged, PASSPHRASE));
     expect(err).toMatchObject({ code: 'VALIDATION', field: 'file' });
     expect(err.message).toMatch(/passphrase is right, but the backup is damaged/);
   });
@@ -140,7 +123,7 @@ describe('the encrypted backup', () => {
     const { content } = t.core.backups.create(PASSPHRASE);
     const other = fresh();
     const before = readFileSync(dataPaths(other.dir).databaseFile);
-    const err = errorOf(() => restoreIntoFreshDataDir(dataPaths(other.dir), content, PASSPHRASE));
+    const err = coreErrorOf(() => restoreIntoFreshDataDir(dataPaths(other.dir), content, PASSPHRASE));
     expect(err.code).toBe('CONFLICT');
     expect(err.message).toMatch(/needs a fresh data folder/);
     expect(readFileSync(dataPaths(other.dir).databaseFile)).toEqual(before);
@@ -148,21 +131,21 @@ describe('the encrypted backup', () => {
 
   it('refuses a short passphrase, naming the field', () => {
     const t = fresh();
-    expect(errorOf(() => t.core.backups.create('short'))).toMatchObject({ code: 'VALIDATION', field: 'passphrase' });
+    expect(coreErrorOf(() => t.core.backups.create('short'))).toMatchObject({ code: 'VALIDATION', field: 'passphrase' });
   });
 
   it('a handler path leaving code/ inside a backup is refused before anything is written', () => {
     const snapshot = { createdAt: new Date().toISOString(), database: Buffer.from('SQLite format 3\u0000rest'), keyFile: '{}', code: [{ path: '../escape.ts', content: Buffer.from('x') }] };
     const content = sealBackup(snapshot, PASSPHRASE, { N: 2 ** 10, r: 8, p: 1 });
     const target = emptyDir();
-    expect(errorOf(() => restoreIntoFreshDataDir(dataPaths(target), content, PASSPHRASE))).toMatchObject({ field: 'file' });
+    expect(coreErrorOf(() => restoreIntoFreshDataDir(dataPaths(target), content, PASSPHRASE))).toMatchObject({ field: 'file' });
     expect(readdirSync(target)).toEqual([]);
     expect(existsSync(join(target, '..', 'escape.ts'))).toBe(false);
   });
 
   it('asks for key-derivation settings no larger than it accepts (a hostile file cannot make it allocate gigabytes)', () => {
     const outer = { format: 'crude-functions-desktop-backup', version: 1, createdAt: 'x', kdf: { name: 'scrypt', N: 2 ** 30, r: 8, p: 1, salt: 'AA==' }, check: 'AA==', cipher: 'aes-256-gcm', iv: 'AA==', data: 'AA==' };
-    expect(errorOf(() => openBackup(JSON.stringify(outer), PASSPHRASE))).toMatchObject({ field: 'file' });
+    expect(coreErrorOf(() => openBackup(JSON.stringify(outer), PASSPHRASE))).toMatchObject({ field: 'file' });
   });
 });
 
