@@ -12,7 +12,6 @@ import { seedWorld, tempDir } from '../support/temp-core';
 
 const PASSPHRASE = 'correct horse battery staple';
 const { fresh, cleanups } = coreTestKit();
-const errorOf = coreErrorOf;
 const emptyDir = () => {
   const d = tempDir();
   cleanups.push(d.cleanup);
