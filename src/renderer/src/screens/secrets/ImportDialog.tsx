@@ -37,20 +37,18 @@ export function ImportDialog({ scope, onClose, onImported }: { scope: ScopeRef; 
   // The values come from this side's own parse (the same parser as main's): they are never
   // sent back in a preview.
   const values = useMemo(() => new Map(parseSecretsFile(format, settled).entries.map((e) => [e.line, e])), [format, settled]);
-  const [rows, setRows] = useState<ImportRow[] | null>(null);
+  // The preview of the text it answers: an older answer for other text is never shown.
+  const [preview, setPreview] = useState<{ text: string; format: Format; rows: ImportRow[] } | null>(null);
   const [previewError, setPreviewError] = useState<unknown>(null);
   useEffect(() => {
-    if (!settled.trim()) {
-      setRows(null);
-      return;
-    }
+    if (!settled.trim()) return;
     let live = true;
     crude()
       .secrets.importPreview({ scope: scope.scope, scopeId: scope.scopeId, format, text: settled })
       .then(
         (p) => {
           if (!live) return;
-          setRows(p.rows);
+          setPreview({ text: settled, format, rows: p.rows });
           setPreviewError(null);
           // New and changed rows are picked to begin with.
           setPicked(new Set(p.rows.filter((r) => r.status === 'new' || r.status === 'changed').map((r) => r.line)));
@@ -61,6 +59,7 @@ export function ImportDialog({ scope, onClose, onImported }: { scope: ScopeRef; 
       live = false;
     };
   }, [settled, format, scope.scope, scope.scopeId]);
+  const rows = settled.trim() && preview?.text === settled && preview.format === format ? preview.rows : null;
 
   const entries = (rows ?? []).filter((r) => picked.has(r.line) && values.has(r.line)).map((r) => ({ name: values.get(r.line)!.name, value: values.get(r.line)!.value }));
   const counts = (rows ?? []).reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
