@@ -26,9 +26,7 @@ import { holdsCiphertext, openDatabase, type Db } from './store/database';
 import { migrateData } from './store/data-migrations';
 import { acquireLock } from './store/lock';
 import { WriteGate } from './store/write-gate';
-import type { ServerClient } from './sync/server-api';
-import { createServerStore, type ServerTarget } from './sync/servers';
-import { createSyncService } from './sync/sync';
+import { createServerStore, createSyncService, type ServerClient, type ServerTarget } from './sync';
 
 export type { Core } from './core-api';
 export { CoreError, isCoreError } from './errors';

@@ -165,7 +165,7 @@ export function serverWhatIf(serverName: string, before: World, after: World): S
     const who = `${p.functionName} called ${p.caller ? `with ${p.caller.group}/${p.caller.key}` : 'without a key'}`;
     const scopeWord = (s: Scope | null) => (s ? `the ${s} value` : 'nothing (undefined)');
     const what = p.name === null ? (p.refused ? 'will be refused (401)' : 'will be let through') : p.valueChanges ? `will read the changed ${p.after} value of ${p.name}` : `will read ${scopeWord(p.after)} of ${p.name} instead of ${scopeWord(p.before)}`;
-    summary = `Changes what ${d.differing} caller answer${d.differing === 1 ? '' : 's'} of ${fns} function${fns === 1 ? '' : 's'} on "${serverName}" read; ${who} ${what}.`;
+    summary = `${d.differing} getSecret answer${d.differing === 1 ? '' : 's'} on "${serverName}" change${d.differing === 1 ? 's' : ''} (${fns} function${fns === 1 ? '' : 's'}); ${who} ${what}.`;
   }
   return { affected: d.differing, refused, pairs, summary };
 }
