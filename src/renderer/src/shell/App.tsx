@@ -6,6 +6,7 @@ import { ScopeTreeScreen } from '../screens/tree/ScopeTreeScreen';
 import { InspectorScreen } from '../screens/inspector/InspectorScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
 import { AuditScreen } from '../screens/audit/AuditScreen';
+import { ServersScreen } from '../screens/servers/ServersScreen';
 import { Nav } from './Nav';
 import { StatusBar } from './StatusBar';
 import { confirmLeave, RouteContext, type Route } from './route';
@@ -42,6 +43,8 @@ function Screen({ route }: { route: Route }): ReactNode {
       return <InspectorScreen initialName={route.name} initialFunctionId={route.functionId} initialKeyId={route.keyId} />;
     case 'audit':
       return <AuditScreen />;
+    case 'servers':
+      return <ServersScreen serverId={route.serverId} />;
     case 'settings':
       return <SettingsScreen />;
   }
