@@ -169,6 +169,24 @@ describe('pull from a Crude Functions server', () => {
     expect(localSnapshot(core)).toBe(before);
   });
 
+  it('a server\'s records that break this app\'s rules are shown with the rule and cannot be pulled: paths leaving code/, bad names, oversized values', async () => {
+    const { core, conn, server, seeded } = await kit.start();
+    server.seed.file(seeded!.src, '../../escape.ts', 'export default () => new Response("out");\n');
+    server.seed.fn({ name: 'sneaky', route: '/sneaky', handler: '../outside.ts' });
+    server.seed.fn({ name: 'has space', route: '/spaced', handler: 'apps/notify.ts', methods: ['PUT'] });
+    server.seed.secret({ name: 'HUGE', value: 'x'.repeat(16 * 1024 + 1) });
+    server.seed.secret({ name: 'BROKEN', value: 'whatever', decryptionError: 'Decryption failed: key version B unknown' });
+    const c = await core.sync.compare(conn.id);
+    const p = Object.fromEntries(c.rows.map((r) => [r.label, r.pullProblem]));
+    expect(p['file apps/../../escape.ts']).toBe('the path leaves the code/ folder');
+    expect(p['function sneaky']).toMatch(/may not leave the code\/ folder/);
+    expect(p['function has space']).toMatch(/Function name may contain only letters, digits/);
+    expect(p['secret HUGE (global)']).toMatch(/the limit is 16384 bytes/);
+    expect(p['secret BROKEN (global)']).toBe('the server could not decrypt it (Decryption failed: key version B unknown)');
+    for (const r of ['file:apps%2F..%2F..%2Fescape.ts', 'function:sneaky', 'secret:global::HUGE']) expect(() => core.sync.pull(conn.id, c.snapshotId, [r])).toThrow(/cannot be pulled/);
+    expect(core.code.list()).toEqual([]);
+  });
+
   it('an old preview cannot be applied to another server', async () => {
     const { core, conn, server } = await kit.start();
     const second = core.servers.create({ name: 'production', url: server.url, key: server.managementKey });

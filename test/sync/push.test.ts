@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core/core-api';
 import type { SyncComparison } from '../../src/shared/sync';
+import { createHttpServerClient } from '../../src/main/core/sync/http-client';
+import { readServerWorld } from '../../src/main/core/sync/server-world';
+import { differingAnswers } from '../../src/main/core/sync/winners';
 import { localSnapshot, syncKit } from './fixture';
 import type { CrudeServer } from '../support/crude-server';
 
@@ -67,8 +70,15 @@ describe('push local changes to a Crude Functions server', () => {
     expect(JSON.stringify(plan)).not.toMatch(/CANARY-/);
 
     const local = localSnapshot(core);
+    const client = createHttpServerClient({ id: conn.id, name: 'staging', url: server.url, key: server.managementKey });
+    const serverBefore = await readServerWorld(client);
     await expect(core.sync.push(conn.id, plan.planId, 'production')).rejects.toMatchObject({ code: 'VALIDATION', field: 'serverName' });
     const result = await core.sync.push(conn.id, plan.planId, 'staging');
+    // The preview's what-if is what really changed on the server, answer for answer.
+    const real = differingAnswers(serverBefore.world, (await readServerWorld(client)).world);
+    const said = (p: { functionName: string; caller: { group: string; key: string } | null; name: string | null }) => `${p.functionName} ${p.caller ? `${p.caller.group}/${p.caller.key}` : '-'} ${p.name}`;
+    expect(plan.whatIf.pairs.map(said).sort()).toEqual(real.pairs.map(said).sort());
+    expect(plan.whatIf.affected).toBe(real.differing);
     expect(result).toMatchObject({ done: 6, failed: 0, skipped: 0, summary: 'Pushed 6 changes to server "staging".' });
     expect(localSnapshot(core)).toBe(local);
 

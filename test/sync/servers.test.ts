@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../src/main/api/registry';
 import { stubHost } from '../../src/main/api/host-api';
 import { startCrudeServer } from '../support/crude-server';
+import { startApi } from '../api/helpers';
+import { seedServer } from './fixture';
 import { databaseBytes, syncKit } from './fixture';
 
 const kit = syncKit();
@@ -121,5 +123,35 @@ describe('server connections', () => {
       'secret.revealed RECIPIENT {"server":"staging","owner":"shipping"}',
     ]);
     expect(() => core.sync.reveal(c.snapshotId, 'function:notify')).toThrow(/no secret or key/);
+  });
+
+  it('over the admin API (browser mode), no answer ever carries the management key: create, list, compare, pull, a refused key, an unreachable server', async () => {
+    const server = await startCrudeServer();
+    kit.cleanups.push(() => server.close());
+    seedServer(server);
+    const api = await startApi();
+    kit.cleanups.push(() => api.close());
+    const bodies: string[] = [];
+    const rpc = async (op: string, input: unknown) => {
+      const r = await api.rpc(op, input);
+      bodies.push(JSON.stringify(r.body));
+      return r.body;
+    };
+    const created = await rpc('servers.create', { name: 'staging', url: server.url, key: server.managementKey });
+    await rpc('servers.list', {});
+    const c = await rpc('sync.compare', { serverId: created.data.id });
+    await rpc('sync.pull', { serverId: created.data.id, snapshotId: c.data.snapshotId, refs: ['group:shipping'] });
+    await rpc('servers.update', { id: created.data.id, key: 'CANARY-wrong-management-key' });
+    const refused = await rpc('sync.compare', { serverId: created.data.id });
+    expect(refused.error).toMatchObject({ code: 'SERVER_UNAUTHORIZED' });
+    await rpc('servers.update', { id: created.data.id, url: 'http://127.0.0.1:9', key: server.managementKey });
+    const down = await rpc('servers.test', { id: created.data.id });
+    expect(down.error).toMatchObject({ code: 'SERVER_UNREACHABLE', message: expect.stringMatching(/^Server "staging" \(http:\/\/127\.0\.0\.1:9\): GET \/api\/encryption-keys\/rotation /) });
+    for (const b of bodies) {
+      expect(b).not.toContain(server.managementKey);
+      expect(b).not.toContain('CANARY-wrong-management-key');
+    }
+    expect(JSON.stringify(api.t.core.audit.list({}, 1000))).not.toMatch(/CANARY-(mgmt|wrong)/);
+    expect(databaseBytes(api.t.core.paths.databaseFile)).not.toContain(server.managementKey);
   });
 });

@@ -96,7 +96,7 @@ export async function readServerWorld(client: ServerClient): Promise<ServerWorld
     w.secrets.set(r, { scope: s.scopeType, owner, name: s.name, value: broken ? null : s.value, comment: text(s.comment), ...(broken ? { valueProblem: broken } : {}) });
     w.ids.set(r, s.id);
   }
-  if (orphans) notes.push(`${orphans} secret${orphans === 1 ? '' : 's'} on the server belong to a function, group or key it did not list; left out.`);
+  if (orphans) notes.push(`${orphans} secret${orphans === 1 ? '' : 's'} on the server belong${orphans === 1 ? 's' : ''} to a function, group or key it did not list; left out.`);
 
   const sourceMap = new Map<string, { id: string; type: string }>();
   for (const s of sources) sourceMap.set(s.name, { id: s.id, type: s.type });
@@ -121,9 +121,17 @@ export async function readServerWorld(client: ServerClient): Promise<ServerWorld
     const path = `${f.source}/${f.path}`;
     const content = await client.readFile(f.sourceId, f.path);
     if (content === null) binary++;
-    w.files.set(ref.file(path), { path, content, ...(content === null ? { problem: 'a binary file (only text files are synced)' } : {}) });
+    // The listing's size is the server's word; the content is what counts.
+    const tooLarge = content !== null && Buffer.byteLength(content, 'utf8') > MAX_FILE_BYTES;
+    if (tooLarge) large++;
+    w.files.set(ref.file(path), {
+      path,
+      content: tooLarge ? null : content,
+      ...(content === null ? { problem: 'a binary file (only text files are synced)' } : tooLarge ? { problem: `larger than ${MAX_FILE_BYTES} bytes` } : {}),
+    });
   });
-  if (binary) notes.push(`${binary} binary file${binary === 1 ? '' : 's'} in the server's code sources are not synced.`);
-  if (large) notes.push(`${large} file${large === 1 ? '' : 's'} in the server's code sources are larger than 1 MB and are not synced.`);
+  const are = (n: number) => (n === 1 ? 'is' : 'are');
+  if (binary) notes.push(`${binary} binary file${binary === 1 ? '' : 's'} in the server's code sources ${are(binary)} not synced.`);
+  if (large) notes.push(`${large} file${large === 1 ? '' : 's'} in the server's code sources ${are(large)} larger than 1 MB and not synced.`);
   return { world: w, sources: sourceMap, notes };
 }
