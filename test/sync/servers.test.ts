@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import { openCore } from '../../src/main/core';
 import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../src/main/api/registry';
 import { stubHost } from '../../src/main/api/host-api';
@@ -91,6 +93,13 @@ describe('server connections', () => {
     const reopened = t.reopen();
     expect(reopened.servers.list().map((s) => Boolean(s.keyProblem))).toEqual([true, true]);
     await expect(reopened.sync.test(conn.id)).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
+  });
+
+  it('a database whose only ciphertext is a server key still refuses to start without its key file', async () => {
+    const { core, t } = await kit.start({ seed: false });
+    core.close();
+    rmSync(t.core.paths.keyFile);
+    expect(() => openCore({ dataDir: t.dir })).toThrow(/key file .* is missing, but the database .* holds encrypted/);
   });
 
   it('rotation re-encrypts server keys with the others, and they keep working', async () => {
