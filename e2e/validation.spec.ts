@@ -43,7 +43,7 @@ test('group and key forms: name rules and duplicates', async ({ appPage: page })
   await page.getByRole('button', { name: /New key|Create the first key/ }).first().click();
   const k = page.getByRole('dialog', { name: /New key in group/ });
   await k.getByLabel('Key name').fill('bad key');
-  await expect(k.getByText('Key name may contain only letters, digits, underscores and hyphens.')).toBeVisible();
+  await expect(k.getByText('Key name may contain only lowercase letters, digits, underscores and hyphens ([a-z0-9_-]).')).toBeVisible();
   await shot(page, 'validation-04-key');
   await page.keyboard.press('Escape');
 });

@@ -37,6 +37,8 @@ import {
   corsProblem,
   groupNameProblem,
   handlerPathProblem,
+  keyNameProblem,
+  keyValueProblem,
   localTargetProblem,
   recordNameProblem,
   routeProblem,
@@ -44,6 +46,17 @@ import {
   secretValueProblem,
 } from './rules';
 import type { Navigation } from './deep-link';
+import {
+  managementKeyProblem,
+  serverNameProblem,
+  serverUrlProblem,
+  type PullResult,
+  type PushPlan,
+  type PushResult,
+  type ServerCheck,
+  type ServerConnection,
+  type SyncComparison,
+} from './sync';
 
 /** Turns a rule's `problem()` function into a zod refinement with the same message. */
 function ruled(problem: (v: string) => string | null) {
@@ -61,7 +74,10 @@ const method = z.enum(HTTP_METHODS);
 const secretName = ruled(secretNameProblem);
 const secretValue = ruled(secretValueProblem);
 const groupName = ruled(groupNameProblem);
-const keyName = ruled((v) => recordNameProblem('Key', v));
+const keyName = ruled(keyNameProblem);
+// Names from before the platform's lowercase rule may still be passed back unchanged (core checks a new one).
+const existingKeyName = ruled((v) => recordNameProblem('Key', v));
+const keyValue = ruled(keyValueProblem);
 const functionName = ruled((v) => recordNameProblem('Function', v));
 const route = ruled(routeProblem);
 const handlerPath = ruled(handlerPathProblem);
@@ -113,6 +129,13 @@ const auditFilter = z.object({
   text: z.string().max(200).optional(),
 });
 const byId = z.object({ id }).strict();
+const serverName = ruled(serverNameProblem);
+const serverUrl = ruled(serverUrlProblem);
+// Its problems never quote it.
+const managementKey = ruled(managementKeyProblem);
+const syncRef = z.string().min(1).max(2000);
+const syncRefs = z.array(syncRef).max(100_000);
+const keptId = z.string().min(1).max(100);
 
 interface OperationSpec<I extends z.ZodType, R> {
   input: I;
@@ -208,11 +231,12 @@ export const contract = {
   'groups.delete': command<DeletePreview>()(byId),
 
   'keys.list': query<ApiKey[]>()(z.object({ groupId: id.optional() }).strict()),
+  // `value`: one the operator chose (the platform's rule, [a-zA-Z0-9_-]+); left out, one is generated.
   'keys.create': command<ApiKey & { value: string }>()(
-    z.object({ groupId: id, name: keyName, description: optionalText }).strict(),
+    z.object({ groupId: id, name: keyName, description: optionalText, value: keyValue.optional() }).strict(),
   ),
   'keys.update': command<ApiKey>()(
-    z.object({ id, name: keyName.optional(), description: optionalText }).strict(),
+    z.object({ id, name: existingKeyName.optional(), description: optionalText }).strict(),
   ),
   'keys.delete': command<DeletePreview>()(byId),
   // Reveal and copy are disclosures: the audit log records which, and by whom.
@@ -373,6 +397,29 @@ export const contract = {
   ),
 
   'host.status': query<HostStatus>()(empty),
+
+  // Crude Functions servers. The management key goes in once and never comes back out.
+  'servers.list': query<ServerConnection[]>()(empty),
+  'servers.create': command<ServerConnection>()(z.object({ name: serverName, url: serverUrl, key: managementKey }).strict()),
+  'servers.update': command<ServerConnection>()(
+    z.object({ id, name: serverName.optional(), url: serverUrl.optional(), key: managementKey.optional() }).strict(),
+  ),
+  'servers.delete': command<{ id: number }>()(byId),
+  /** Calls the server: its rotation status and record counts, or an error naming the call that failed. */
+  'servers.test': query<ServerCheck>()(byId),
+  /**
+   * The pull preview and the diff: every record here against the server's (by name), and
+   * every function × caller's getSecret answer on both sides; with `name`, that secret's only.
+   */
+  'sync.compare': query<SyncComparison>()(z.object({ serverId: id, name: secretName.optional() }).strict()),
+  /** A server value from a comparison (an audited disclosure). */
+  'sync.reveal': query<{ value: string }>()(z.object({ snapshotId: keptId, ref: syncRef, purpose: disclosure.optional() }).strict()),
+  /** Applies the chosen records of a comparison, in one transaction (all or nothing). */
+  'sync.pull': command<PullResult>()(z.object({ serverId: id, snapshotId: keptId, refs: syncRefs.min(1, 'Choose at least one record to pull.') }).strict()),
+  /** Reads the server again and plans pushing the chosen records, with what it does to the server's callers. */
+  'sync.pushPreview': query<PushPlan>()(z.object({ serverId: id, refs: syncRefs.min(1, 'Choose at least one record to push.') }).strict()),
+  /** Runs a planned push; `serverName` is the confirmation and must name the server. Outcomes per record. */
+  'sync.push': command<PushResult>()(z.object({ serverId: id, planId: keptId, serverName: z.string().max(200) }).strict()),
 
   'settings.get': query<Settings>()(empty),
   'settings.set': command<Settings>()(

@@ -5,8 +5,14 @@
 export const SECRET_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
 /** handler-context.md: group names are lowercase letters, digits, `-`, `_`. */
 export const GROUP_NAME_PATTERN = /^[a-z0-9_-]+$/;
-/** Key and function names follow the secret-name alphabet so they are safe in logs and paths. */
+/** Function names follow the secret-name alphabet so they are safe in logs and paths. */
 export const RECORD_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
+/** The platform's rule for key names, as for groups: lowercase letters, digits, `-`, `_`. */
+export const KEY_NAME_PATTERN = /^[a-z0-9_-]+$/;
+/** The platform's rule for key values (chosen by an operator, or generated). */
+export const KEY_VALUE_PATTERN = /^[a-zA-Z0-9_-]+$/;
+/** Longer values are never looked up (authentication refuses them unread). */
+export const MAX_KEY_VALUE_LENGTH = 512;
 /** A route segment is literal text or `:param`. */
 export const ROUTE_PATTERN = /^\/(?:(?::[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9._~-]+)(?:\/(?::[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9._~-]+))*)?\/?$/;
 
@@ -47,6 +53,22 @@ export function recordNameProblem(kind: 'Key' | 'Function', name: string): strin
   if (!RECORD_NAME_PATTERN.test(name)) {
     return `${kind} name may contain only letters, digits, underscores and hyphens.`;
   }
+  return null;
+}
+
+/** Why `name` is not a valid API key name (the platform's rule: lowercase), or null. */
+export function keyNameProblem(name: string): string | null {
+  if (name.length === 0) return 'Key name is required.';
+  if (name.length > MAX_NAME_LENGTH) return `Key name is longer than ${MAX_NAME_LENGTH} characters.`;
+  if (!KEY_NAME_PATTERN.test(name)) return 'Key name may contain only lowercase letters, digits, underscores and hyphens ([a-z0-9_-]).';
+  return null;
+}
+
+/** Why `value` cannot be an API key's value, or null. Never quotes the value. */
+export function keyValueProblem(value: string): string | null {
+  if (value.length === 0) return 'Key value is required (leave it out to have one generated).';
+  if (value.length > MAX_KEY_VALUE_LENGTH) return `Key value is longer than ${MAX_KEY_VALUE_LENGTH} characters.`;
+  if (!KEY_VALUE_PATTERN.test(value)) return 'Key value may contain only letters, digits, underscores and hyphens ([a-zA-Z0-9_-]).';
   return null;
 }
 

@@ -28,6 +28,14 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'HOST_UNAVAILABLE'
   | 'RUNTIME_UNAVAILABLE'
+  /** A Crude Functions server could not be reached (network, timeout, TLS). */
+  | 'SERVER_UNREACHABLE'
+  /** A server refused the management key (401). */
+  | 'SERVER_UNAUTHORIZED'
+  /** A server answered in a shape this app does not know: another version of its API. */
+  | 'SERVER_INCOMPATIBLE'
+  /** A server refused a call (its status and error message are in the message). */
+  | 'SERVER_ERROR'
   | 'INTERNAL';
 
 export interface ApiKeyGroup {
@@ -307,6 +315,9 @@ export type AuditAction =
   | 'backup.restored'
   | 'sync.pulled'
   | 'sync.pushed'
+  | 'server.created'
+  | 'server.updated'
+  | 'server.deleted'
   | 'admin-api.called';
 
 export type AuditRecordKind = 'secret' | 'key' | 'group' | 'function' | 'server';

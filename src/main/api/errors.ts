@@ -42,6 +42,11 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   HOST_UNAVAILABLE: 503,
   RUNTIME_UNAVAILABLE: 503,
+  // The admin API is fine; the Crude Functions server behind it is not (a gateway's statuses).
+  SERVER_UNREACHABLE: 504,
+  SERVER_UNAUTHORIZED: 502,
+  SERVER_INCOMPATIBLE: 502,
+  SERVER_ERROR: 502,
 };
 
 /** The HTTP status that fits an error code. */

@@ -112,6 +112,20 @@ export function createHandlers({ core, host, mode, restore }: RegistryDeps): Han
 
     'host.status': () => host.status(),
 
+    'servers.list': () => core.servers.list(),
+    'servers.create': (i) => core.servers.create(i),
+    'servers.update': (i) => core.servers.update(i),
+    'servers.delete': (i) => {
+      core.servers.delete(i.id);
+      return { id: i.id };
+    },
+    'servers.test': (i) => core.sync.test(i.id),
+    'sync.compare': (i) => core.sync.compare(i.serverId, { name: i.name }),
+    'sync.reveal': (i) => ({ value: core.sync.reveal(i.snapshotId, i.ref, i.purpose) }),
+    'sync.pull': (i) => core.sync.pull(i.serverId, i.snapshotId, i.refs),
+    'sync.pushPreview': (i) => core.sync.pushPreview(i.serverId, i.refs),
+    'sync.push': (i) => core.sync.push(i.serverId, i.planId, i.serverName),
+
     'settings.get': () => core.settings.get(),
     'settings.set': (i) => core.settings.set(i),
   };

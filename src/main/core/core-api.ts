@@ -28,6 +28,7 @@ import type {
   Settings,
 } from '../../shared/types';
 import type { CodeFile, FunctionSecretUse, ResolutionMatrix } from '../../shared/contract';
+import type { PullResult, PushPlan, PushResult, ServerCheck, ServerConnection, SyncComparison } from '../../shared/sync';
 import type { AuditFilter, NewAuditEntry } from './audit/audit-log';
 
 export interface DataPaths {
@@ -64,9 +65,10 @@ export interface AuthenticatedKey {
 export interface KeyService {
   list(groupId?: number): ApiKey[];
   get(id: number): ApiKey;
-  /** Generates the value; the result carries it once. */
-  create(input: { groupId: number; name: string; description?: string | null }): ApiKey & { value: string };
-  update(input: { id: number; name?: string; description?: string | null }): ApiKey;
+  /** Takes the given value (the platform's rule: `[a-zA-Z0-9_-]+`) or generates one; the result carries it once. */
+  create(input: { groupId: number; name: string; description?: string | null; value?: string }): ApiKey & { value: string };
+  /** A new `value` replaces the key's value (a pull from a server does this). */
+  update(input: { id: number; name?: string; description?: string | null; value?: string }): ApiKey;
   delete(id: number): DeletePreview;
   /** The value, for the operator (an audited disclosure: revealed or copied). */
   reveal(id: number, purpose?: 'reveal' | 'copy'): string;
@@ -209,8 +211,34 @@ export interface ChangeService {
   preview(change: ProposedChange): WhatIfPreview;
 }
 
+/** The Crude Functions servers to sync with; their management keys never leave core. */
+export interface ServerService {
+  list(): ServerConnection[];
+  get(id: number): ServerConnection;
+  create(input: { name: string; url: string; key: string }): ServerConnection;
+  /** A new name or URL keeps the key (re-encrypted); `key` replaces it. */
+  update(input: { id: number; name?: string; url?: string; key?: string }): ServerConnection;
+  delete(id: number): void;
+}
+
+/** Sync with a server: network calls with timeouts; every error names the server and the call. */
+export interface SyncService {
+  test(serverId: number): Promise<ServerCheck>;
+  /** The pull preview and the diff: every record and every caller's answer, here against the server. */
+  compare(serverId: number, opts?: { name?: string }): Promise<SyncComparison>;
+  /** A value as the server sent it for a comparison (an audited disclosure). */
+  reveal(snapshotId: string, ref: string, purpose?: 'reveal' | 'copy'): string;
+  /** Applies the chosen records of a comparison in one transaction. */
+  pull(serverId: number, snapshotId: string, refs: string[]): PullResult;
+  pushPreview(serverId: number, refs: string[]): Promise<PushPlan>;
+  /** `serverName`: the operator's confirmation, which must name the server. */
+  push(serverId: number, planId: string, serverName: string): Promise<PushResult>;
+}
+
 export interface Core {
   paths: DataPaths;
+  servers: ServerService;
+  sync: SyncService;
   audit: AuditService;
   changes: ChangeService;
   backups: BackupService;

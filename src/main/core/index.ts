@@ -28,6 +28,7 @@ import { holdsCiphertext, openDatabase, type Db } from './store/database';
 import { migrateData } from './store/data-migrations';
 import { acquireLock } from './store/lock';
 import { WriteGate } from './store/write-gate';
+import { createServerStore, createSyncService, type ServerClient, type ServerTarget } from './sync';
 
 export type { Core } from './core-api';
 export { CoreError, isCoreError } from './errors';
@@ -43,6 +44,8 @@ export interface OpenCoreOptions {
   rotationParallelFrom?: number;
   /** Replaces the rotation's helper thread (tests: one that fails). */
   rotationHelper?: (keys: KeyFile) => AesHelper;
+  /** How sync reaches a server (default: HTTP); tests wrap it to fail on purpose. */
+  serverClient?: (target: ServerTarget) => ServerClient;
 }
 
 export function dataPaths(dataDir: string): DataPaths {
@@ -123,6 +126,8 @@ export function openCore(options: OpenCoreOptions): Core {
       audit,
     });
     const executions = createExecutionLog(db, ring, gate, settings);
+    const servers = createServerStore(db, ring, gate, audit);
+    const sync = createSyncService({ db, ring, gate, audit, servers, groups, keys, functions, code, store, clientFor: options.serverClient });
 
     groups.ensureManagementGroup();
     rotation.finishInterruptedRotation();
@@ -150,6 +155,24 @@ export function openCore(options: OpenCoreOptions): Core {
       audit: { list: audit.list, verify: audit.verify, exportLines: (f) => audit.exportLines(f), append: audit.append, trim: audit.trim },
       changes: { preview: whatIf.preview },
       backups,
+      servers: {
+        list: servers.list,
+        get: servers.get,
+        create: servers.create,
+        update: servers.update,
+        delete(id) {
+          servers.delete(id);
+          sync.forget(id);
+        },
+      },
+      sync: {
+        test: sync.test,
+        compare: sync.compare,
+        reveal: sync.reveal,
+        pull: sync.pull,
+        pushPreview: sync.pushPreview,
+        push: sync.push,
+      },
       secrets: {
         list: store.list,
         create: store.create,

@@ -15,7 +15,7 @@ export { moveInstallationAside, putInstallationBack, removeRestoredInstallation 
 
 // The operator's changes: not disclosures, and not what the app does by itself (seeding the
 // examples, rotating keys, trimming history), which a backup taken before still restores.
-const CHANGES = "action NOT IN ('secret.revealed', 'secret.copied', 'key.revealed', 'key.copied', 'admin-api.called', 'backup.created', 'secrets.exported', 'audit.exported') AND actor <> 'app' AND actor NOT LIKE 'app (%'";
+const CHANGES = "action NOT IN ('secret.revealed', 'secret.copied', 'key.revealed', 'key.copied', 'admin-api.called', 'backup.created', 'backup.restored', 'secrets.exported', 'audit.exported', 'sync.pushed') AND actor <> 'app' AND actor NOT LIKE 'app (%'";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Backups of the open installation, and when the operator should make the next one. */

@@ -16,3 +16,6 @@ export const executionBinding = (requestId: string, column: 'console' | 'error')
 /** An earlier value of a secret: its place (scope, scope record, name) and version number. */
 export const secretVersionBinding = (r: { scope: string; scope_id: number; name: string; n: number }): string =>
   `crude/secret-version\u0000${r.scope}\u0000${r.scope_id}\u0000${r.name}\u0000${r.n}`;
+
+/** A server's management key: the server's name and URL. A URL changed outside the app cannot read it, so the key never goes there. */
+export const serverKeyBinding = (r: { name: string; url: string }): string => `crude/server-key\u0000${r.name}\u0000${r.url}`;

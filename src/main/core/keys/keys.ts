@@ -1,5 +1,5 @@
 import type { ApiKey, DeletePreview } from '../../../shared/types';
-import { recordNameProblem } from '../../../shared/rules';
+import { keyNameProblem, keyValueProblem } from '../../../shared/rules';
 import type { AuthenticatedKey, KeyService } from '../core-api';
 import type { AuditLog } from '../audit/audit-log';
 import { apiKeyBinding } from '../crypto/bindings';
@@ -73,12 +73,20 @@ export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, preview
   }
 
   function checkName(name: string) {
-    const problem = recordNameProblem('Key', name);
+    const problem = typeof name === 'string' ? keyNameProblem(name) : 'Key name must be a string.';
     if (problem) throw validation('name', problem);
+  }
+
+  function checkValue(value: unknown): string {
+    const problem = typeof value === 'string' ? keyValueProblem(value) : 'Key value must be a string.';
+    if (problem) throw validation('value', problem);
+    return value as string;
   }
 
   const nameConflict = (name: string) => [
     { match: /api_keys\.group_id, api_keys\.name/, field: 'name', message: `This group already has a key named "${name}".` },
+    // Values are unique (they are looked up by keyed hash); never quoted.
+    { match: /api_keys\.value_hash/, field: 'value', message: 'Another API key already has this value.' },
   ];
 
   return {
@@ -90,14 +98,15 @@ export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, preview
       return (rows as KeyRow[]).map(toKey);
     },
     get,
-    create({ groupId, name, description }) {
+    create({ groupId, name, description, value: given }) {
       checkName(name);
       checkDescription('description', description);
       if (!db.prepare('SELECT 1 FROM api_groups WHERE id = ?').get(groupId)) {
         throw validation('groupId', `Group #${groupId} does not exist.`);
       }
+      // A value chosen by the operator (or pulled from a server), else a generated one.
+      const value = given === undefined ? generateApiKeyValue() : checkValue(given);
       gate.assertOpen();
-      const value = generateApiKeyValue();
       const now = nowIso();
       const id = db.transaction(() => {
         const newId = Number(
@@ -113,29 +122,47 @@ export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, preview
           ),
         );
         seal(newId);
-        audit.append({ action: 'key.created', recordKind: 'key', recordId: newId, recordName: name, detail: { groupId } });
+        audit.append({ action: 'key.created', recordKind: 'key', recordId: newId, recordName: name, detail: { groupId, ...(given === undefined ? {} : { valueGiven: true }) } });
         return newId;
       })();
       return { ...get(id), value };
     },
-    update({ id, name, description }) {
+    update({ id, name, description, value }) {
       const existing = get(id);
-      if (name !== undefined) checkName(name);
+      // Names from before the platform's lowercase rule stay valid until they are changed.
+      if (name !== undefined && name !== existing.name) checkName(name);
       checkDescription('description', description);
+      const newValue = value === undefined ? undefined : checkValue(value);
       gate.assertOpen();
       const newName = name ?? existing.name;
       db.transaction(() => {
-        // The value is bound to the key's name: a rename re-encrypts it.
-        const encrypted = newName === existing.name ? null : ring.cipher.encrypt(revealRow(id), apiKeyBinding({ group_id: existing.groupId, name: newName }));
+        const renamed = newName !== existing.name;
+        // The old value is read to re-bind it (a rename) or to tell whether a given value is new;
+        // an unreadable one can still be replaced.
+        let old: string | null = null;
+        if (renamed || newValue !== undefined) {
+          try {
+            old = revealRow(id);
+          } catch (e) {
+            if (newValue === undefined) throw e;
+          }
+        }
+        const valueChanged = newValue !== undefined && newValue !== old;
+        // The value is bound to the key's name: a rename re-encrypts it, as does a new value.
+        const encrypted = renamed || valueChanged ? ring.cipher.encrypt(valueChanged ? newValue! : old!, apiKeyBinding({ group_id: existing.groupId, name: newName })) : null;
         mapConstraint(
           () =>
             db
-              .prepare('UPDATE api_keys SET name = ?, description = ?, value_encrypted = coalesce(?, value_encrypted), updated_at = ? WHERE id = ?')
-              .run(newName, description === undefined ? existing.description : description, encrypted, nowIso(), id),
+              .prepare('UPDATE api_keys SET name = ?, description = ?, value_encrypted = coalesce(?, value_encrypted), value_hash = coalesce(?, value_hash), updated_at = ? WHERE id = ?')
+              .run(newName, description === undefined ? existing.description : description, encrypted, valueChanged ? hashApiKey(ring.hashKey, newValue!) : null, nowIso(), id),
           nameConflict(newName),
         );
         seal(id);
-        const fields = [...(newName !== existing.name ? ['name'] : []), ...(description !== undefined && description !== existing.description ? ['description'] : [])];
+        const fields = [
+          ...(newName !== existing.name ? ['name'] : []),
+          ...(description !== undefined && description !== existing.description ? ['description'] : []),
+          ...(valueChanged ? ['value'] : []),
+        ];
         audit.append({ action: 'key.updated', recordKind: 'key', recordId: id, recordName: newName, detail: { fields, ...(fields.includes('name') ? { renamedFrom: existing.name } : {}) } });
       })();
       return get(id);

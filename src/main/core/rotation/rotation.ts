@@ -7,9 +7,10 @@ import type { KeyRing } from '../crypto/key-ring';
 import { CoreError } from '../errors';
 import type { Db } from '../store/database';
 import type { WriteGate } from '../store/write-gate';
-import { apiKeyBinding, executionBinding, secretBinding, secretVersionBinding } from '../crypto/bindings';
+import { apiKeyBinding, executionBinding, secretBinding, secretVersionBinding, serverKeyBinding } from '../crypto/bindings';
 import { keyRecordLabel } from '../keys/keys';
 import { secretRecordLabel } from '../secrets/scope-records';
+import { serverRecordLabel } from '../sync/servers';
 import { runAs } from '../audit/actor';
 import type { AuditLog } from '../audit/audit-log';
 import { reencryptAll, slicePage, type BoundValues } from './reencrypt';
@@ -59,6 +60,14 @@ const ENCRYPTED_COLUMNS = [
     where: '1',
     binding: (r: StoredRow) => secretVersionBinding(r as unknown as { scope: string; scope_id: number; name: string; n: number }),
     label: (r: StoredRow) => `version ${Number(r.n)} of secret "${String(r.name)}"`,
+  },
+  {
+    table: 'servers',
+    column: 'key_encrypted',
+    fields: 'name, url',
+    where: '1',
+    binding: (r: StoredRow) => serverKeyBinding(r as unknown as { name: string; url: string }),
+    label: (r: StoredRow) => serverRecordLabel(r.id, String(r.name)),
   },
   {
     table: 'executions',

@@ -19,10 +19,10 @@ export function openDatabase(file: string, nativeBinding?: string): Db {
   return db;
 }
 
-/** Whether the database holds any ciphertext (secrets or API key values). */
+/** Whether the database holds any ciphertext (secrets, API key values, server keys, handler output). */
 export function holdsCiphertext(db: Db): boolean {
   const row = db
-    .prepare("SELECT (SELECT COUNT(*) FROM secrets) + (SELECT COUNT(*) FROM api_keys) + (SELECT COUNT(*) FROM executions WHERE console != '' OR error IS NOT NULL) AS n")
+    .prepare("SELECT (SELECT COUNT(*) FROM secrets) + (SELECT COUNT(*) FROM api_keys) + (SELECT COUNT(*) FROM servers) + (SELECT COUNT(*) FROM executions WHERE console != '' OR error IS NOT NULL) AS n")
     .get() as { n: number };
   return row.n > 0;
 }

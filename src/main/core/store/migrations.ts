@@ -185,6 +185,24 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
       CREATE INDEX audit_log_by_record ON audit_log(record_kind, record_id);
     `,
   },
+  {
+    // Crude Functions servers to sync with: a name, the management API's URL and its
+    // management key, encrypted like secrets and bound to the name and URL
+    // (crypto/bindings.ts), so a URL edited outside the app never receives the key.
+    version: 5,
+    sql: `
+      CREATE TABLE servers (
+        id             INTEGER PRIMARY KEY,
+        name           TEXT NOT NULL UNIQUE,
+        url            TEXT NOT NULL,
+        key_encrypted  TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        last_pulled_at TEXT,
+        last_pushed_at TEXT
+      );
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's user_version, each in its own transaction. */

@@ -7,6 +7,7 @@ import { InspectorScreen } from '../screens/inspector/InspectorScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
 import { AuditScreen } from '../screens/audit/AuditScreen';
 import { BackupReminder } from './BackupReminder';
+import { ServersScreen } from '../screens/servers/ServersScreen';
 import { Nav } from './Nav';
 import { StatusBar } from './StatusBar';
 import { confirmLeave, RouteContext, type Route } from './route';
@@ -44,6 +45,8 @@ function Screen({ route }: { route: Route }): ReactNode {
       return <InspectorScreen initialName={route.name} initialFunctionId={route.functionId} initialKeyId={route.keyId} />;
     case 'audit':
       return <AuditScreen />;
+    case 'servers':
+      return <ServersScreen serverId={route.serverId} />;
     case 'settings':
       return <SettingsScreen />;
   }

@@ -8,6 +8,7 @@ const ITEMS: { screen: Route['screen']; icon: string; label: string }[] = [
   { screen: 'tree', icon: '🌳', label: 'Scope tree' },
   { screen: 'inspector', icon: '🔎', label: 'Inspector' },
   { screen: 'audit', icon: '📜', label: 'Audit log' },
+  { screen: 'servers', icon: '🛰', label: 'Servers' },
   { screen: 'settings', icon: '⚙', label: 'Settings' },
 ];
 

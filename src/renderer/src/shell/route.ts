@@ -9,6 +9,7 @@ export type Route =
   | { screen: 'tree' }
   | { screen: 'inspector'; name?: string; functionId?: number; keyId?: number | null }
   | { screen: 'audit' }
+  | { screen: 'servers'; serverId?: number }
   | { screen: 'settings' };
 
 export type FunctionTab = 'handler' | 'secrets' | 'reads' | 'log' | 'try';

@@ -11,6 +11,7 @@ import { CompleteResult } from './CompleteResult';
 import { Definitions } from './Definitions';
 import { useDebounced } from '../../hooks/useDebounced';
 import { Matrix, MATRIX_WINDOW, type MatrixFilters } from './Matrix';
+import { ServerDiffPanel } from '../servers/ServerDiffPanel';
 
 interface Props {
   initialName?: string;
@@ -108,6 +109,8 @@ function InspectName({ name, initialFunctionId, initialKeyId }: { name: string; 
           }}
         />
       ) : null}
+      <h3>Here and on a server</h3>
+      <ServerDiffPanel name={name} />
     </div>
   );
 }
