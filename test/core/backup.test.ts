@@ -36,6 +36,8 @@ function everything(core: Core) {
       })),
     ),
     settings: core.settings.get(),
+    // A server connection's key is encrypted and bound to the row: it must still decrypt (no keyProblem).
+    servers: core.servers.list(),
   };
 }
 
@@ -49,6 +51,7 @@ function populated(core: Core) {
   core.code.write('notify.ts', 'export default async () => new Response("CANARY-in-handler");\n');
   core.code.write('lib/util.ts', 'export const x = 1;\n');
   core.settings.set({ backupReminderDays: 3 });
+  core.servers.create({ name: 'staging', url: 'https://functions.example.com:9000', key: 'CANARYserverkey0123456789' });
   return w;
 }
 
@@ -64,6 +67,7 @@ describe('the encrypted backup', () => {
     expect(restoreIntoFreshDataDir(dataPaths(target), backup.content, PASSPHRASE)).toEqual({ restoredFrom: backup.createdAt });
     const restored = openCore({ dataDir: target });
     cleanups.push(() => restored.close());
+    expect(before.servers).toHaveLength(1);
     expect(everything(restored)).toEqual(before);
     // The audit log came along, unbroken.
     expect(restored.audit.verify()).toMatchObject({ ok: true });
