@@ -12,7 +12,9 @@ export { MIN_PASSPHRASE, passphraseProblem } from './sealing';
  * The encrypted backup: one file with the whole installation — the database (functions,
  * groups, keys, secrets with their history, settings, the audit log), the key file and the
  * handler files — sealed under a passphrase (scrypt, then AES-256-GCM, see sealing.ts), so
- * that the database and its keys can never be lost apart. Opening one checks the
+ * that the database and its keys can never be lost apart. The key file inside is always
+ * in its portable form (file protection), also when the installation's keys are wrapped
+ * by the OS keychain: a backup must open on any machine. Opening one checks the
  * passphrase before anything else, then the file's integrity, and writes nothing unless
  * both hold.
  */
