@@ -7,6 +7,7 @@ import { InspectorScreen } from '../screens/inspector/InspectorScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
 import { AuditScreen } from '../screens/audit/AuditScreen';
 import { BackupReminder } from './BackupReminder';
+import { RecoveryKitReminder } from './RecoveryKitReminder';
 import { Nav } from './Nav';
 import { StatusBar } from './StatusBar';
 import { confirmLeave, RouteContext, type Route } from './route';
@@ -21,6 +22,7 @@ export function App(): ReactNode {
       <div className="app">
         <Nav />
         <main className="main" id="main">
+          <RecoveryKitReminder />
           <BackupReminder />
           <Screen route={route} />
         </main>
