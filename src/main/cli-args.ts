@@ -7,6 +7,8 @@ export interface CliOptions {
   hostPort?: number;
   /** A backup file to restore into the (fresh) data folder before starting. */
   restore?: string;
+  /** A recovery kit (.cfkeys) whose keys are put next to the data folder's database before starting. */
+  restoreKeys?: string;
 }
 
 export class CliError extends Error {
@@ -21,14 +23,14 @@ function portValue(flag: string, raw: string | undefined): number {
   return n;
 }
 
-/** Reads `--data-dir DIR`, `--port N`, `--host-port N` and `--restore FILE` (also `--flag=value`) from argv. */
+/** Reads `--data-dir DIR`, `--port N`, `--host-port N`, `--restore FILE` and `--restore-keys FILE` (also `--flag=value`) from argv. */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (flag !== '--data-dir' && flag !== '--port' && flag !== '--host-port' && flag !== '--restore') continue;
+    if (flag !== '--data-dir' && flag !== '--port' && flag !== '--host-port' && flag !== '--restore' && flag !== '--restore-keys') continue;
     let value: string | undefined;
     if (eq > 0) value = arg.slice(eq + 1);
     else value = argv[++i];
@@ -38,11 +40,17 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     } else if (flag === '--restore') {
       if (!value || value.startsWith('--')) throw new CliError('--restore needs the path of a .cfbackup file.');
       options.restore = value;
+    } else if (flag === '--restore-keys') {
+      if (!value || value.startsWith('--')) throw new CliError('--restore-keys needs the path of a .cfkeys recovery kit.');
+      options.restoreKeys = value;
     } else if (flag === '--port') {
       options.port = portValue(flag, value);
     } else {
       options.hostPort = portValue(flag, value);
     }
+  }
+  if (options.restore && options.restoreKeys) {
+    throw new CliError('--restore and --restore-keys do not go together: a backup already carries its keys.');
   }
   return options;
 }

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
 import { DEEP_LINK_SCHEME, findDeepLink } from '../shared/deep-link';
 import { forwardEvents, registerIpc } from './api/ipc-transport';
 import { menuTemplate } from './app-menu';
@@ -14,7 +14,8 @@ import { instanceProfileDir, resolveDataDir } from './data-dir';
 import { LinkInbox } from './deep-links';
 import { aboutDetail, denoVersion, docsLocation } from './help';
 import { packagedPaths } from './packaged-paths';
-import { restoreFromFlag } from './restore-flag';
+import { electronKeyProtector } from './key-protector';
+import { restoreFromFlag, restoreKeysFromFlag } from './restore-flag';
 import { startServices, type Services } from './services';
 import { openFailureMessage, showsErrorBox } from './startup-failure';
 import {
@@ -267,7 +268,18 @@ async function main(): Promise<void> {
   hardenSessions();
   try {
     if (args.restore) console.error(await restoreFromFlag(args.restore, dataDir, process.env));
-    services = await startServices({ dataDir, mode: 'electron', nativeBinding: electronNativeBinding(), hostPort: args.hostPort, handlerRuntime: packagedHandlerRuntime() });
+    const keysRestored = args.restoreKeys ? await restoreKeysFromFlag(args.restoreKeys, dataDir, process.env, electronNativeBinding()) : null;
+    if (keysRestored) console.error(keysRestored.message);
+    services = await startServices({
+      dataDir,
+      mode: 'electron',
+      nativeBinding: electronNativeBinding(),
+      hostPort: args.hostPort,
+      handlerRuntime: packagedHandlerRuntime(),
+      // safeStorage is usable once the app is ready (it is here).
+      protector: electronKeyProtector(safeStorage),
+    });
+    if (keysRestored) services.core.audit.append({ action: 'recovery-kit.restored', detail: { kitCreatedAt: keysRestored.restored.kitCreatedAt, keyVersion: keysRestored.restored.keyVersion } });
   } catch (err) {
     fail(openFailureMessage(err, dataDir));
   }

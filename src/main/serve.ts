@@ -10,7 +10,7 @@ import { CliError, parseCliArgs } from './cli-args';
 import { defaultUserDataDir, resolveDataDir } from './data-dir';
 import { isCoreError } from './core/errors';
 import { newSessionToken, startHttpServer } from './api/http-transport';
-import { restoreFromFlag } from './restore-flag';
+import { restoreFromFlag, restoreKeysFromFlag } from './restore-flag';
 import { startServices } from './services';
 
 export const DEFAULT_ADMIN_PORT = 5174;
@@ -32,7 +32,11 @@ async function main(): Promise<void> {
     userDataDir: () => defaultUserDataDir({ platform: process.platform, env: process.env, homedir: homedir() }),
   });
   if (args.restore) process.stderr.write(`${await restoreFromFlag(args.restore, dataDir, process.env)}\n`);
+  const keysRestored = args.restoreKeys ? await restoreKeysFromFlag(args.restoreKeys, dataDir, process.env) : null;
+  if (keysRestored) process.stderr.write(`${keysRestored.message}\n`);
+  // No keychain here: a data folder whose keys the desktop app wrapped is refused, saying why.
   const services = await startServices({ dataDir, mode: 'browser', hostPort: args.hostPort });
+  if (keysRestored) services.core.audit.append({ action: 'recovery-kit.restored', detail: { kitCreatedAt: keysRestored.restored.kitCreatedAt, keyVersion: keysRestored.restored.keyVersion } });
   const token = newSessionToken();
   let http;
   try {

@@ -5,7 +5,7 @@
 // hold them directly: `dispatch` is stable, and `core`/`host` are getters that answer the
 // installation that is open now.
 import type { RpcResponse } from '../shared/contract';
-import { openCore } from './core';
+import { dataPaths, openCore, prepareKeys, type KeyProtector } from './core';
 import type { Core } from './core/core-api';
 import { isCoreError, validation } from './core/errors';
 import { moveInstallationAside, openBackup, putInstallationBack, removeRestoredInstallation, writeSnapshot } from './core/backup';
@@ -30,6 +30,12 @@ export interface StartServicesOptions {
   hostPort?: number;
   /** Where a packaged app carries Deno and the bundled handler runtime (docs/handler-runtime.md). */
   handlerRuntime?: { denoPath?: string; runtimeFile?: string };
+  /**
+   * The OS keychain (Electron: safeStorage, src/main/key-protector.ts). With it, keys it
+   * wrapped are unwrapped at open and a new installation's keys are wrapped from the start;
+   * without it (browser mode) a data folder whose keys are wrapped is refused, saying why.
+   */
+  protector?: KeyProtector;
 }
 
 /** One open installation: its core, its host, its dispatcher and its event wiring. */
@@ -51,7 +57,9 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
 
   /** `hostPort`: the port to serve on (a restore keeps the one callers already use). */
   async function open(seed: boolean, hostPort = options.hostPort): Promise<Installation> {
-    const core = openCore({ dataDir: options.dataDir, nativeBinding: options.nativeBinding });
+    // The keychain is asynchronous and openCore is not: unwrap first, then open.
+    const keys = await prepareKeys(dataPaths(options.dataDir).keyFile, options.protector, { newInstallation: 'keychain' });
+    const core = openCore({ dataDir: options.dataDir, nativeBinding: options.nativeBinding, keys, protector: options.protector });
     let host: FunctionHostApi;
     try {
       if (seed && core.firstStart) seedExamples(core);
@@ -94,6 +102,8 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
       const paths = current.core.paths;
       // The functions URL stays what it was: callers and the status bar keep working.
       const port = current.host.status().port ?? options.hostPort;
+      // A backup carries its keys in the portable form; the protection in force is kept.
+      const protectionBefore = (await current.core.keyProtection.status()).protection;
       await close(current);
       const aside = moveInstallationAside(paths);
       try {
@@ -107,6 +117,14 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
         throw validation('file', `The backup's installation does not open (${(err as Error).message}); your installation was put back unchanged.`);
       }
       current.core.audit.append({ action: 'backup.restored', detail: { backupCreatedAt: snapshot.createdAt, previousDataKeptIn: aside } });
+      if (protectionBefore === 'keychain') {
+        try {
+          await current.core.keyProtection.set('keychain');
+        } catch (err) {
+          // Restored and open; Settings shows the keys under file protection, and why.
+          console.error(`The restored keys stay protected by file permissions: ${(err as Error).message}`);
+        }
+      }
       bus.emit('data.changed', { operation: 'backup.restore' });
       return { restoredFrom: snapshot.createdAt, previousDataKeptIn: aside };
     })();

@@ -21,6 +21,7 @@ import {
   type FunctionDef,
   type HandlerPhase,
   type HostStatus,
+  type KeyProtectionStatus,
   type RotationResult,
   type RotationStatus,
   type SecretAccess,
@@ -395,6 +396,23 @@ export const contract = {
   'rotation.setInterval': command<RotationStatus>()(
     z.object({ days: z.number().int().min(1).max(3650) }).strict(),
   ),
+
+  /**
+   * How the keys in the key file are guarded (file permissions, or the OS keychain), what
+   * this machine offers, and whether a current recovery kit exists.
+   */
+  'keyProtection.status': query<KeyProtectionStatus>()(empty),
+  /**
+   * Switches key protection: the key file is rewritten in the other form, atomically (the
+   * old form stays until the new one is on disk). 'keychain' needs the OS keychain (the
+   * desktop app, not the basic_text backend).
+   */
+  'keyProtection.set': command<KeyProtectionStatus>()(z.object({ protection: z.enum(['file', 'keychain']) }).strict()),
+  /**
+   * The keys sealed under a passphrase (as a backup is), as the text of a .cfkeys file:
+   * how keychain-wrapped keys can move to another machine (--restore-keys FILE).
+   */
+  'recoveryKit.create': command<{ fileName: string; content: string; createdAt: string }>()(z.object({ passphrase: z.string().max(1024) }).strict()),
 
   'host.status': query<HostStatus>()(empty),
 

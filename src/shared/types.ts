@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'IN_USE'
   | 'DECRYPTION_FAILED'
   | 'KEY_FILE'
+  | 'KEYCHAIN_UNAVAILABLE'
   | 'ROTATION_IN_PROGRESS'
   | 'LOCKED'
   | 'UNAUTHORIZED'
@@ -239,6 +240,25 @@ export interface BackupStatus {
   firstStart: boolean;
 }
 
+/** How the keys in the key file are guarded, what this machine offers, and the recovery kit. */
+export interface KeyProtectionStatus {
+  protection: 'file' | 'keychain';
+  /** The keychain backend that wraps the keys (with keychain protection), else null. */
+  backend: string | null;
+  /** What this process can use: the OS keychain through Electron's safeStorage, or nothing (browser mode). */
+  keychain: { available: boolean; backend: string | null; reason: string | null };
+  /** With file protection: why ("browser mode has no keychain", the basic_text backend, switched off). */
+  fileOnlyReason: string | null;
+  keyFile: string;
+  currentKeyVersion: string;
+  /** The last recovery kit made, and the key version it holds. */
+  recoveryKit: { createdAt: string; keyVersion: string } | null;
+  /** The last kit holds the current keys (a rotation since makes it stale). */
+  recoveryKitCurrent: boolean;
+  /** Nag: the keys are keychain-wrapped (they cannot leave this machine) and no current kit exists. */
+  recoveryKitDue: boolean;
+}
+
 export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
 
 /** A function's handler process, as the UI tells it ("fetching dependencies…"). */
@@ -313,6 +333,9 @@ export type AuditAction =
   | 'audit.exported'
   | 'backup.created'
   | 'backup.restored'
+  | 'key-protection.changed'
+  | 'recovery-kit.created'
+  | 'recovery-kit.restored'
   | 'sync.pulled'
   | 'sync.pushed'
   | 'server.created'

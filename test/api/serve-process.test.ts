@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIfNeeded, root } from '../../scripts/build-if-needed.mjs';
-import { openCore } from '../../src/main/core';
+import { dataPaths, openCore, prepareKeys } from '../../src/main/core';
+import { standInProtector } from '../support/stand-in-protector';
 
 interface Started {
   child: ChildProcess;
@@ -202,5 +203,63 @@ describe('npm run serve -- --restore FILE', () => {
     const { code, err } = await runToExit(['--data-dir', join(work, 'missing'), '--restore', join(work, 'nope.cfbackup')], { CRUDE_BACKUP_PASSPHRASE: PASSPHRASE });
     expect(code).toBe(1);
     expect(err).toMatch(/--restore could not read .*nope\.cfbackup: ENOENT/);
+  });
+});
+
+describe('npm run serve on a data folder whose keys the OS keychain wraps', () => {
+  const PASSPHRASE = 'correct horse battery staple';
+  const work = mkdtempSync(join(tmpdir(), 'crude-serve-keychain-'));
+  const dir = join(work, 'wrapped');
+  const kitFile = join(work, 'keys.cfkeys');
+  let secretId = 0;
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  beforeAll(async () => {
+    // Made by the desktop app (here with a stand-in keychain).
+    const keychain = standInProtector();
+    const core = openCore({ dataDir: dir, keys: await prepareKeys(dataPaths(dir).keyFile, keychain, { newInstallation: 'keychain' }), protector: keychain });
+    try {
+      secretId = core.secrets.create({ name: 'WRAPPED', value: 'CANARY-serve-wrapped', scope: 'global' }).id;
+      writeFileSync(kitFile, core.keyProtection.createRecoveryKit(PASSPHRASE).content);
+    } finally {
+      core.close();
+    }
+  });
+
+  const runToExit = (args: string[], env: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, [join(root, 'out/main/serve.js'), '--port', '0', '--host-port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CRUDE_DATA_DIR: '', ...env } });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    return exited(child).then((code) => ({ code, out, err }));
+  };
+
+  it('refuses to start: exit 1, one line saying why and what to do', async () => {
+    const { code, out, err } = await runToExit(['--data-dir', dir]);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toMatch(/wrapped by the OS keychain \(stand-in\), and this process cannot reach it: browser mode runs without Electron/);
+    expect(err).toMatch(/switch key protection off in Settings → Encryption/);
+    expect(err).toMatch(/--restore-keys FILE/);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('starts with --restore-keys FILE, reads the values, and audits the recovery', async () => {
+    const r = await startServe(dir, ['--restore-keys', kitFile], { CRUDE_RECOVERY_PASSPHRASE: PASSPHRASE });
+    try {
+      expect(r.stderr()).toMatch(/Restored the keys \(key A\) from the recovery kit made /);
+      const rpc = async (op: string, input: unknown = {}) =>
+        (await (await fetch(`${r.info.adminUrl}rpc/${op}`, { method: 'POST', headers: { authorization: `Bearer ${r.info.token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) })).json()) as any;
+      expect((await rpc('secrets.reveal', { id: secretId })).data.value).toBe('CANARY-serve-wrapped');
+      expect((await rpc('keyProtection.status')).data).toMatchObject({ protection: 'file', fileOnlyReason: expect.stringMatching(/Browser mode/) });
+      const audit = await rpc('audit.list', { action: 'recovery-kit.restored' });
+      expect(audit.data.entries).toHaveLength(1);
+      expect(audit.data.entries[0].detail).toMatchObject({ keyVersion: 'A' });
+    } finally {
+      r.child.kill('SIGTERM');
+      await exited(r.child);
+    }
   });
 });

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataPaths, openCore } from '../../src/main/core';
+import { dataPaths, openCore, prepareKeys } from '../../src/main/core';
+import { standInProtector } from '../support/stand-in-protector';
 import { runAs } from '../../src/main/core/audit/actor';
 import { openBackup, restoreIntoFreshDataDir } from '../../src/main/core/backup';
 import { sealBackup } from '../../src/main/core/backup/backup';
@@ -72,6 +73,34 @@ describe('the encrypted backup', () => {
     // The audit log came along, unbroken.
     expect(restored.audit.verify()).toMatchObject({ ok: true });
     expect(restored.audit.list({ action: 'backup.created' }).entries).toHaveLength(0); // written after the copy
+  });
+
+  it('a backup made from a keychain-wrapped installation restores on a machine without that keychain', async () => {
+    const source = emptyDir();
+    const keychain = standInProtector();
+    const wrapped = openCore({ dataDir: source, keys: await prepareKeys(dataPaths(source).keyFile, keychain, { newInstallation: 'keychain' }), protector: keychain });
+    cleanups.push(() => wrapped.close());
+    populated(wrapped);
+    expect(JSON.parse(readFileSync(dataPaths(source).keyFile, 'utf8')).protection).toBe('keychain');
+    const before = everything(wrapped);
+    const backup = wrapped.backups.create(PASSPHRASE);
+    // The backup carries the keys in their portable form: inside, the key file holds them.
+    const inside = JSON.parse(openBackup(backup.content, PASSPHRASE).keyFile);
+    expect(inside.protection).toBe('file');
+    expect(Buffer.from(inside.currentKey, 'base64')).toHaveLength(32);
+
+    // Another machine: no keychain at all (browser mode), or another one.
+    for (const protector of [undefined, standInProtector({ keychain: 'another machine' })]) {
+      const target = emptyDir();
+      restoreIntoFreshDataDir(dataPaths(target), backup.content, PASSPHRASE);
+      const restored = openCore({ dataDir: target, keys: await prepareKeys(dataPaths(target).keyFile, protector), protector });
+      try {
+        expect(everything(restored)).toEqual(before);
+        expect((await restored.keyProtection.status()).protection).toBe('file');
+      } finally {
+        restored.close();
+      }
+    }
   });
 
   it('holds no secret, key value or handler text in plaintext', () => {

@@ -9,7 +9,7 @@ import { tempCore, seedWorld } from '../support/temp-core';
 
 // Every contract operation, fed hostile input: only typed errors come back (never a crash,
 // never INTERNAL), and a rejected call leaves the database exactly as it was.
-const KNOWN_CODES = new Set(['VALIDATION', 'NOT_FOUND', 'CONFLICT', 'IN_USE', 'DECRYPTION_FAILED', 'ROTATION_IN_PROGRESS', 'HOST_UNAVAILABLE']);
+const KNOWN_CODES = new Set(['VALIDATION', 'NOT_FOUND', 'CONFLICT', 'IN_USE', 'DECRYPTION_FAILED', 'ROTATION_IN_PROGRESS', 'HOST_UNAVAILABLE', 'KEYCHAIN_UNAVAILABLE']);
 const TABLES = ['secrets', 'api_keys', 'api_groups', 'functions', 'function_groups', 'settings'];
 
 let t: ReturnType<typeof tempCore>;
@@ -89,6 +89,12 @@ function hostileInputs(op: OperationName): fc.Arbitrary<unknown> {
       );
     case 'settings.set':
       return fc.oneof(generic, fc.record({ hostPort: fc.oneof(fc.integer({ min: 65536 }), fc.integer({ max: -1 })), logRetention: fc.constant(0) }));
+    case 'keyProtection.set':
+      // Browser mode (this dispatcher): switching on is refused as KEYCHAIN_UNAVAILABLE, the file untouched.
+      return fc.oneof(generic, fc.record({ protection: fc.oneof(fc.constantFrom('keychain', 'vault', 'FILE', ''), anyValue) }));
+    case 'recoveryKit.create':
+    case 'backup.create':
+      return fc.oneof(generic, fc.record({ passphrase: fc.oneof(fc.string({ maxLength: 11 }), fc.constant('x'.repeat(1025)), brokenText, anyValue) }));
     case 'rotation.setInterval':
       return fc.oneof(generic, fc.record({ days: fc.oneof(fc.constant(0), fc.constant(-5), fc.constant(1e9), fc.double()) }));
     default:

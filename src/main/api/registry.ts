@@ -110,6 +110,10 @@ export function createHandlers({ core, host, mode, restore }: RegistryDeps): Han
     'rotation.rotateNow': async () => await core.rotation.rotateNow(),
     'rotation.setInterval': (i) => core.rotation.setInterval(i.days),
 
+    'keyProtection.status': async () => await core.keyProtection.status(),
+    'keyProtection.set': async (i) => await core.keyProtection.set(i.protection),
+    'recoveryKit.create': (i) => core.keyProtection.createRecoveryKit(i.passphrase),
+
     'host.status': () => host.status(),
 
     'servers.list': () => core.servers.list(),

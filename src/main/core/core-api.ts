@@ -30,6 +30,7 @@ import type {
 import type { CodeFile, FunctionSecretUse, ResolutionMatrix } from '../../shared/contract';
 import type { PullResult, PushPlan, PushResult, ServerCheck, ServerConnection, SyncComparison } from '../../shared/sync';
 import type { AuditFilter, NewAuditEntry } from './audit/audit-log';
+import type { KeyProtectionService } from './key-protection';
 
 export interface DataPaths {
   dataDir: string;
@@ -248,6 +249,8 @@ export interface Core {
   code: CodeService;
   secrets: SecretService;
   rotation: RotationService;
+  /** File protection or the OS keychain for the key file, and the recovery kit. */
+  keyProtection: KeyProtectionService;
   settings: SettingsService;
   executions: ExecutionLog;
   /** True the first time this data directory was opened (examples were seeded). */

@@ -3,8 +3,10 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Core, DataPaths } from './core-api';
-import { KEY_FILE_NAME, newKeyFile, readKeyFile, removeStaleTempFiles, writeKeyFile, type KeyFile } from './crypto/key-file';
+import { KEY_FILE_NAME, newKeyFile, readKeyFileText, removeStaleTempFiles, type KeyFile, type WriteHooks } from './crypto/key-file';
+import { KeyFileStore, prepareKeysWithoutKeychain, type KeyProtector, type PreparedKeys } from './crypto/key-protection';
 import { KeyRing } from './crypto/key-ring';
+import { createKeyProtection } from './key-protection';
 import { CoreError } from './errors';
 import { createExecutionLog } from './executions/execution-log';
 import { createCodeService } from './functions/code';
@@ -32,6 +34,7 @@ import { createServerStore, createSyncService, type ServerClient, type ServerTar
 
 export type { Core } from './core-api';
 export { CoreError, isCoreError } from './errors';
+export { prepareKeys, type KeyProtector, type KeychainAvailability, type PreparedKeys } from './crypto/key-protection';
 
 export interface OpenCoreOptions {
   dataDir: string;
@@ -46,6 +49,15 @@ export interface OpenCoreOptions {
   rotationHelper?: (keys: KeyFile) => AesHelper;
   /** How sync reaches a server (default: HTTP); tests wrap it to fail on purpose. */
   serverClient?: (target: ServerTarget) => ServerClient;
+  /**
+   * The keys as prepareKeys read (and, when the OS keychain wraps them, unwrapped) them.
+   * Without it openCore reads the key file itself and refuses a keychain-wrapped one.
+   */
+  keys?: PreparedKeys;
+  /** The OS keychain, for switching protection on (the Electron shell's safeStorage; tests: a stand-in). */
+  protector?: KeyProtector;
+  /** Test seam: interrupts key-file writes (crash tests of switching protection). */
+  keyFileHooks?: WriteHooks;
 }
 
 export function dataPaths(dataDir: string): DataPaths {
@@ -58,21 +70,30 @@ export function dataPaths(dataDir: string): DataPaths {
   };
 }
 
-/** Loads the key file, or creates one for a new installation; never creates keys over existing ciphertext. */
-function loadKeys(db: Db, paths: DataPaths): KeyRing {
+/**
+ * Loads the prepared keys, or creates a key file for a new installation (in the prepared
+ * protection); never creates keys over existing ciphertext.
+ */
+function loadKeys(db: Db, paths: DataPaths, options: OpenCoreOptions): { ring: KeyRing; store: KeyFileStore } {
   removeStaleTempFiles(paths.keyFile);
-  let keys = readKeyFile(paths.keyFile);
+  const prepared = options.keys ?? prepareKeysWithoutKeychain(paths.keyFile);
+  // Read before the lock was taken: refuse keys another instance has changed since.
+  if (options.keys && readKeyFileText(paths.keyFile) !== prepared.text) {
+    throw new CoreError('KEY_FILE', `The key file ${paths.keyFile} changed while the app was starting (another instance?). Start again. Nothing was changed.`);
+  }
+  const store = new KeyFileStore(paths.keyFile, prepared.protection, options.keyFileHooks);
+  let keys = prepared.keys;
   const installationId = readMeta(db, 'installationId');
   if (!keys) {
     if (holdsCiphertext(db)) {
       throw new CoreError(
         'KEY_FILE',
         `The key file ${paths.keyFile} is missing, but the database ${paths.databaseFile} holds encrypted secrets and API keys. ` +
-          'Restore encryption-keys.json from the backup you made together with the database. Nothing was changed.',
+          'Restore encryption-keys.json from the backup you made together with the database, or start with --restore-keys FILE and your recovery kit. Nothing was changed.',
       );
     }
     keys = newKeyFile();
-    writeKeyFile(paths.keyFile, keys);
+    store.write(keys);
     writeMeta(db, 'installationId', keys.installationId);
   } else if (installationId === undefined) {
     writeMeta(db, 'installationId', keys.installationId);
@@ -83,7 +104,9 @@ function loadKeys(db: Db, paths: DataPaths): KeyRing {
         'Put back the key file that was backed up with this database. Nothing was changed.',
     );
   }
-  return new KeyRing(keys);
+  // The keychain renewed its wrapping of the key-encryption key: store it (same keys).
+  if (prepared.keys && prepared.rewrap) store.write(keys);
+  return { ring: new KeyRing(keys), store };
 }
 
 /** Opens (creating on first start) a data directory and returns core's services. */
@@ -96,7 +119,7 @@ export function openCore(options: OpenCoreOptions): Core {
   try {
     const firstStart = !existsSync(paths.databaseFile);
     db = openDatabase(paths.databaseFile, options.nativeBinding);
-    const ring = loadKeys(db, paths);
+    const { ring, store: keyFile } = loadKeys(db, paths, options);
     // Before an interrupted rotation is finished: it re-encrypts bound values only.
     migrateData(db, ring);
     const gate = new WriteGate();
@@ -112,11 +135,12 @@ export function openCore(options: OpenCoreOptions): Core {
     const resolver = createResolver(db, store);
     const whatIf = createWhatIf(db, store, history);
     const importExport = createImportExport({ db, store, gate, audit, preview: whatIf.preview });
-    const backups = createBackups(db, paths, gate, settings, audit, firstStart);
+    const backups = createBackups(db, paths, ring, gate, settings, audit, firstStart);
+    const keyProtection = createKeyProtection({ db, ring, store: keyFile, gate, audit, protector: options.protector });
     const rotation = createRotation({
       db,
       ring,
-      keyFilePath: paths.keyFile,
+      keyFile,
       databaseFile: paths.databaseFile,
       gate,
       settings,
@@ -151,6 +175,7 @@ export function openCore(options: OpenCoreOptions): Core {
         },
       },
       rotation,
+      keyProtection,
       executions,
       audit: { list: audit.list, verify: audit.verify, exportLines: (f) => audit.exportLines(f), append: audit.append, trim: audit.trim },
       changes: { preview: whatIf.preview },

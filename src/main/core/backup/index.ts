@@ -3,6 +3,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackupStatus } from '../../../shared/types';
 import type { AuditLog } from '../audit/audit-log';
+import { serialiseKeyFile } from '../crypto/key-file';
+import type { KeyRing } from '../crypto/key-ring';
 import type { DataPaths, SettingsService } from '../core-api';
 import { readMeta, writeMeta } from '../settings/settings';
 import type { Db } from '../store/database';
@@ -15,11 +17,14 @@ export { moveInstallationAside, putInstallationBack, removeRestoredInstallation 
 
 // The operator's changes: not disclosures, and not what the app does by itself (seeding the
 // examples, rotating keys, trimming history), which a backup taken before still restores.
-const CHANGES = "action NOT IN ('secret.revealed', 'secret.copied', 'key.revealed', 'key.copied', 'admin-api.called', 'backup.created', 'backup.restored', 'secrets.exported', 'audit.exported', 'sync.pushed') AND actor <> 'app' AND actor NOT LIKE 'app (%'";
+// Nor a recovery kit or a protection switch: a backup carries the keys in their portable
+// form whatever guards the key file. Nor a restore or a push: neither changes what a backup holds.
+const CHANGES =
+  "action NOT IN ('secret.revealed', 'secret.copied', 'key.revealed', 'key.copied', 'admin-api.called', 'backup.created', 'backup.restored', 'secrets.exported', 'audit.exported', 'sync.pushed', 'recovery-kit.created', 'key-protection.changed') AND actor <> 'app' AND actor NOT LIKE 'app (%'";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Backups of the open installation, and when the operator should make the next one. */
-export function createBackups(db: Db, paths: DataPaths, gate: WriteGate, settings: SettingsService, audit: AuditLog, firstStart: boolean) {
+export function createBackups(db: Db, paths: DataPaths, ring: KeyRing, gate: WriteGate, settings: SettingsService, audit: AuditLog, firstStart: boolean) {
   return {
     /** The whole installation sealed under `passphrase`: the text of a .cfbackup file. */
     create(passphrase: string): { fileName: string; content: string; createdAt: string } {
@@ -34,7 +39,9 @@ export function createBackups(db: Db, paths: DataPaths, gate: WriteGate, setting
       } finally {
         rmSync(copy, { force: true });
       }
-      const content = sealBackup({ createdAt, database, keyFile: readFileSync(paths.keyFile, 'utf8'), code: readCodeFiles(paths.codeDir) }, passphrase);
+      // The keys in their portable form, never the file as it is: wrapped by the OS keychain,
+      // it would open on this machine only, and the backup must restore anywhere.
+      const content = sealBackup({ createdAt, database, keyFile: serialiseKeyFile(ring.keyFile), code: readCodeFiles(paths.codeDir) }, passphrase);
       writeMeta(db, 'lastBackupAt', createdAt);
       audit.append({ action: 'backup.created', detail: { bytes: content.length } });
       return { fileName: `crude-functions-backup-${createdAt.slice(0, 10)}.cfbackup`, content, createdAt };

@@ -2,7 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { RotationResult, RotationStatus } from '../../../shared/types';
 import type { RotationService, SettingsService } from '../core-api';
 import { generateKey, nextVersion } from '../crypto/cipher';
-import { writeKeyFile, type KeyFile } from '../crypto/key-file';
+import type { KeyFile } from '../crypto/key-file';
 import type { KeyRing } from '../crypto/key-ring';
 import { CoreError } from '../errors';
 import type { Db } from '../store/database';
@@ -88,6 +88,15 @@ const ENCRYPTED_COLUMNS = [
 ] as const;
 type EncryptedColumn = (typeof ENCRYPTED_COLUMNS)[number];
 
+/** The key versions the stored values are encrypted under (their first letter), over every encrypted column. */
+export function storedKeyVersions(db: Db): Set<string> {
+  const out = new Set<string>();
+  for (const c of ENCRYPTED_COLUMNS) {
+    for (const v of db.prepare(`SELECT DISTINCT substr(${c.column}, 1, 1) FROM ${c.table} WHERE ${c.where}`).pluck().all() as string[]) out.add(v);
+  }
+  return out;
+}
+
 /**
  * Key rotation: new key → key file keeps the old one as phased-out → every encrypted
  * column re-encrypted in ONE transaction → key file drops the phased-out key.
@@ -97,7 +106,8 @@ type EncryptedColumn = (typeof ENCRYPTED_COLUMNS)[number];
 export function createRotation(opts: {
   db: Db;
   ring: KeyRing;
-  keyFilePath: string;
+  /** The key file with its protection (crypto/key-protection.ts): writes keep its form (wrapped stays wrapped). */
+  keyFile: { readonly path: string; write(keys: KeyFile): void };
   databaseFile: string;
   gate: WriteGate;
   settings: SettingsService;
@@ -108,7 +118,7 @@ export function createRotation(opts: {
   helper?: (keys: KeyFile) => AesHelper;
   audit?: Pick<AuditLog, 'append'>;
 }): RotationService & { finishInterruptedRotation(): RotationResult | null } {
-  const { db, ring, keyFilePath, gate, settings } = opts;
+  const { db, ring, keyFile, gate, settings } = opts;
   const now = opts.now ?? (() => new Date());
   const step = (s: RotationStep) => opts.hooks?.onStep?.(s);
   let running = false;
@@ -129,7 +139,7 @@ export function createRotation(opts: {
       inProgress: running,
       done: progress.done,
       total: progress.total,
-      keyFile: keyFilePath,
+      keyFile: keyFile.path,
       databaseFile: opts.databaseFile,
     };
   }
@@ -160,7 +170,7 @@ export function createRotation(opts: {
       phasedOutVersion: k.currentVersion,
       phasedOutKey: k.currentKey,
     };
-    writeKeyFile(keyFilePath, next);
+    keyFile.write(next);
     ring.replace(next);
     step('phased-out-key-written');
   }
@@ -236,7 +246,7 @@ export function createRotation(opts: {
   function endKeyChange(): RotationResult['finishedAt'] {
     const finishedAt = now().toISOString();
     const next: KeyFile = { ...ring.keyFile, phasedOutVersion: null, phasedOutKey: null, lastRotationAt: finishedAt };
-    writeKeyFile(keyFilePath, next);
+    keyFile.write(next);
     ring.replace(next);
     return finishedAt;
   }

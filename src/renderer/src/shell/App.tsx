@@ -8,6 +8,7 @@ import { SettingsScreen } from '../screens/settings/SettingsScreen';
 import { AuditScreen } from '../screens/audit/AuditScreen';
 import { BackupReminder } from './BackupReminder';
 import { ServersScreen } from '../screens/servers/ServersScreen';
+import { RecoveryKitReminder } from './RecoveryKitReminder';
 import { Nav } from './Nav';
 import { StatusBar } from './StatusBar';
 import { confirmLeave, RouteContext, type Route } from './route';
@@ -22,6 +23,7 @@ export function App(): ReactNode {
       <div className="app">
         <Nav />
         <main className="main" id="main">
+          <RecoveryKitReminder />
           <BackupReminder />
           <Screen route={route} />
         </main>

@@ -16,7 +16,7 @@ const KINDS: { value: '' | AuditRecordKind; label: string }[] = [
   { value: 'group', label: 'Groups' },
   { value: 'function', label: 'Functions' },
 ];
-const ACTIONS = ['', 'secret.', 'secret.revealed', 'secret.copied', 'key.', 'group.', 'function.', 'rotation.', 'settings.', 'admin-api.'];
+const ACTIONS = ['', 'secret.', 'secret.revealed', 'secret.copied', 'key.', 'group.', 'function.', 'rotation.', 'key-protection.', 'recovery-kit.', 'settings.', 'admin-api.'];
 const SCOPES: ('' | Scope)[] = ['', 'global', 'function', 'group', 'key'];
 
 const entryCount = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'entry' : 'entries'}`;

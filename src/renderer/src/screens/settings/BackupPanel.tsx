@@ -9,8 +9,8 @@ import { downloadText, readPickedFile } from '../../components/files';
 import { formatWhen } from '../../components/format';
 import { ErrorBanner, Loading } from '../../components/States';
 import { useQuery } from '../../hooks/useQuery';
+import { PassphraseForm } from './PassphraseForm';
 
-const MIN_PASSPHRASE = 12;
 const MAX_BACKUP_BYTES = 256 * 1024 * 1024;
 
 export function BackupPanel(): ReactNode {
@@ -39,54 +39,20 @@ export function BackupPanel(): ReactNode {
   );
 }
 
-function passphraseProblem(p: string): string | null {
-  return p.length < MIN_PASSPHRASE ? `At least ${MIN_PASSPHRASE} characters.` : null;
-}
-
 function CreateBackup({ onCreated }: { onCreated: () => void }): ReactNode {
-  const [passphrase, setPassphrase] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
-  const problem = passphraseProblem(passphrase);
-  const mismatch = repeat !== passphrase ? 'The two passphrases differ.' : null;
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    if (problem || mismatch) return;
-    setBusy(true);
-    setMsg(null);
-    try {
-      const b = await crude().backup.create({ passphrase });
-      downloadText(b.fileName, b.content, 'application/octet-stream');
-      setMsg({ ok: true, text: `Saved ${b.fileName}. Keep the passphrase apart from the file.` });
-      setPassphrase('');
-      setRepeat('');
-      setTouched(false);
-      onCreated();
-    } catch (err) {
-      setMsg({ ok: false, text: errorMessage(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <form className="grid-form narrow-form" onSubmit={(e) => void submit(e)} noValidate aria-label="Create a backup">
-      <h4>Create a backup</h4>
-      <Field label="Passphrase" error={touched ? problem : null} hint="Nobody can open the backup without it — not even this app. Write it down somewhere safe.">
-        {(p) => <input {...p} type="password" autoComplete="new-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />}
-      </Field>
-      <Field label="Passphrase again" error={touched ? mismatch : null}>
-        {(p) => <input {...p} type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} />}
-      </Field>
-      <div className="actions left">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Sealing the backup…' : 'Create backup'}
-        </button>
-        {msg ? <span className={msg.ok ? 'good small' : 'field-error'} role="status">{msg.text}</span> : null}
-      </div>
-    </form>
+    <PassphraseForm
+      title="Create a backup"
+      submitLabel="Create backup"
+      busyLabel="Sealing the backup…"
+      hint="Nobody can open the backup without it — not even this app. Write it down somewhere safe."
+      onSubmit={async (passphrase) => {
+        const b = await crude().backup.create({ passphrase });
+        downloadText(b.fileName, b.content, 'application/octet-stream');
+        onCreated();
+        return `Saved ${b.fileName}. Keep the passphrase apart from the file.`;
+      }}
+    />
   );
 }
 

@@ -66,7 +66,8 @@ export function RotationPanel(): ReactNode {
       </dl>
       <div className="backup-note" role="note">
         <strong>Back up the key file together with the database.</strong> Either one alone cannot be read: losing the key file loses every
-        secret. Back them up again after each rotation.
+        secret. Back them up again after each rotation. When the OS keychain wraps the keys, a copy of the key file opens only on this
+        machine: keep a recovery kit too (Key protection), or make backups in Settings → Backup.
       </div>
       <IntervalForm days={s.intervalDays} />
       <div className="rotate">

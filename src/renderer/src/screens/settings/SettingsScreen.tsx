@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { BackupPanel } from './BackupPanel';
 import { HistorySettings } from './HistorySettings';
 import { HostSettings } from './HostSettings';
+import { KeyProtectionPanel } from './KeyProtectionPanel';
 import { RotationPanel } from './RotationPanel';
 
 export function SettingsScreen(): ReactNode {
@@ -12,6 +13,7 @@ export function SettingsScreen(): ReactNode {
       </div>
       <div className="settings-grid">
         <RotationPanel />
+        <KeyProtectionPanel />
         <HostSettings />
         <HistorySettings />
         <BackupPanel />
