@@ -26,7 +26,7 @@ export interface StartServicesOptions {
 }
 
 export async function startServices(options: StartServicesOptions): Promise<Services> {
-  const core = openCore({ dataDir: options.dataDir, nativeBinding: options.nativeBinding });
+  const core = openCore({ dataDir: options.dataDir, nativeBinding: options.nativeBinding, denoPath: options.handlerRuntime?.denoPath });
   let host: FunctionHostApi;
   try {
     if (core.firstStart) seedExamples(core);

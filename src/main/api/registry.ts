@@ -54,8 +54,10 @@ export function createHandlers({ core, host, mode }: RegistryDeps): Handlers {
     'functions.logs': (i) => core.executions.list(i.functionId, i.limit),
     'functions.invoke': (i) => host.invoke(i),
     'functions.secretUses': (i) => core.secrets.usesOf(i.functionId),
+    'functions.computedSecretCalls': (i) => core.secrets.computedCallsOf(i.functionId),
 
     'code.list': () => core.code.list(),
+    'code.check': (i) => core.code.check(i.path),
     'code.read': (i) => ({ path: i.path, content: core.code.read(i.path) }),
     'code.write': (i) => core.code.write(i.path, i.content),
     'code.delete': (i) => {
@@ -80,6 +82,10 @@ export function createHandlers({ core, host, mode }: RegistryDeps): Handlers {
     },
     'secrets.complete': (i) => core.secrets.getCompleteSecret(i.name, callerCtx(i)) ?? null,
     'secrets.matrix': ({ name, ...window }) => core.secrets.matrix(name, window),
+    'secrets.overrides': (i) => core.secrets.overridesIn(i.scope, i.scopeId),
+    'secrets.inherited': (i) => core.secrets.inheritedIn(i.scope, i.scopeId),
+    'secrets.callerOverview': (i) => core.secrets.callerOverview(i.functionId, i.keyId),
+    'secrets.similarNames': (i) => core.secrets.similarNames(i.name),
     'secrets.deletePreview': (i) => core.secrets.deletePreview(i.kind, i.id),
 
     'rotation.status': () => core.rotation.status(),
@@ -87,6 +93,8 @@ export function createHandlers({ core, host, mode }: RegistryDeps): Handlers {
     'rotation.setInterval': (i) => core.rotation.setInterval(i.days),
 
     'host.status': () => host.status(),
+
+    'health.report': () => core.health(),
 
     'settings.get': () => core.settings.get(),
     'settings.set': (i) => core.settings.set(i),

@@ -1,11 +1,11 @@
 // Core: the encrypted store, resolution, API keys, functions, rotation and execution log.
 // Plain Node only: this folder never imports electron (lint and a test enforce it).
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Core, DataPaths } from './core-api';
 import { KEY_FILE_NAME, newKeyFile, readKeyFile, removeStaleTempFiles, writeKeyFile, type KeyFile } from './crypto/key-file';
 import { KeyRing } from './crypto/key-ring';
-import { CoreError } from './errors';
+import { CoreError, notFound } from './errors';
 import { createExecutionLog } from './executions/execution-log';
 import { createCodeService } from './functions/code';
 import { createFunctionService } from './functions/functions';
@@ -16,7 +16,13 @@ import type { AesHelper } from './rotation/rotation-helper';
 import { createDeletePreviewer } from './secrets/delete-preview';
 import { createResolver } from './secrets/resolution';
 import { createSecretStore } from './secrets/secrets';
-import { secretUsesOf } from './secrets/uses';
+import { computedSecretCallsOf, secretUsesOf } from './secrets/uses';
+import { createOverrides, similarNames } from './secrets/overrides';
+import { healthReport } from './secrets/health';
+import { checkHandlerFile } from './host/runtime/deno/check';
+import { findDeno } from './host/runtime/deno/deno-binary';
+import { denoEnv } from './host/runtime/deno/sandbox';
+import type { CodeCheck } from '../../shared/contract';
 import { createSettingsService, readMeta, writeMeta } from './settings/settings';
 import { holdsCiphertext, openDatabase, type Db } from './store/database';
 import { migrateData } from './store/data-migrations';
@@ -37,6 +43,8 @@ export interface OpenCoreOptions {
   rotationParallelFrom?: number;
   /** Replaces the rotation's helper thread (tests: one that fails). */
   rotationHelper?: (keys: KeyFile) => AesHelper;
+  /** The Deno binary for checking handler files (a packaged app's); default: the npm package's. */
+  denoPath?: string;
 }
 
 export function dataPaths(dataDir: string): DataPaths {
@@ -111,6 +119,36 @@ export function openCore(options: OpenCoreOptions): Core {
       helper: options.rotationHelper,
     });
     const executions = createExecutionLog(db, ring, gate, settings);
+    const overrides = createOverrides(db, resolver);
+
+    // Deno's cache is the function host's (<data-dir>/deno/cache): a check sees the
+    // dependencies the last call downloaded, and downloads nothing itself.
+    const denoDir = join(paths.dataDir, 'deno');
+    const checkCode = async (path: string): Promise<CodeCheck> => {
+      const file = code.resolve(path);
+      if (!existsSync(file)) throw notFound('Handler file', path);
+      let deno: string;
+      try {
+        deno = findDeno(options.denoPath);
+      } catch (e) {
+        return { diagnostics: [], typeChecked: false, note: (e as Error).message };
+      }
+      mkdirSync(denoDir, { recursive: true, mode: 0o700 });
+      return checkHandlerFile(file, { deno, codeDir: realpathSync(paths.codeDir), env: denoEnv(join(denoDir, 'cache'), process.env), cwd: denoDir });
+    };
+    // A function's last call is in the execution log, written in batches: flush first so
+    // that "last call" is the call that just returned.
+    const functionsWithLog = {
+      ...functions,
+      list: () => {
+        executions.flush();
+        return functions.list();
+      },
+      get: (id: number) => {
+        executions.flush();
+        return functions.get(id);
+      },
+    };
 
     groups.ensureManagementGroup();
     rotation.finishInterruptedRotation();
@@ -121,8 +159,8 @@ export function openCore(options: OpenCoreOptions): Core {
       firstStart,
       groups,
       keys,
-      functions,
-      code,
+      functions: functionsWithLog,
+      code: { ...code, check: checkCode },
       settings,
       rotation,
       executions,
@@ -141,7 +179,13 @@ export function openCore(options: OpenCoreOptions): Core {
         matrix: resolver.matrix,
         usesOf: (functionId) => secretUsesOf(functionId, { functions, code, keys, resolver }),
         deletePreview: (kind, id) => previews.preview(kind, id),
+        computedCallsOf: (functionId) => computedSecretCallsOf(functionId, { functions, code }),
+        overridesIn: overrides.overridesIn,
+        inheritedIn: overrides.inheritedIn,
+        callerOverview: overrides.callerOverview,
+        similarNames: (name) => similarNames(name, store.names()),
       },
+      health: () => healthReport({ db: openDb, functions: functionsWithLog, code, executions, resolver, rotation }),
       close() {
         rotation.stopScheduler();
         executions.flush();
