@@ -55,3 +55,17 @@ describe('code.check', () => {
     expect(parseCheckOutput(out, '/code').diagnostics).toEqual([{ file: 'a/b.ts', line: 3, column: 4, message: 'Worse. (TS2345)', severity: 'warning', source: 'type' }]);
   });
 });
+
+describe('code.check downloads nothing', () => {
+  it('an npm: import that is not cached leaves types unchecked, with a note, and fills no cache', async () => {
+    const t = tempCore();
+    cleanups.push(t.cleanup);
+    t.core.code.write('remote.ts', 'import ms from "npm:ms@2.1.3";\nexport default async () => new Response(ms(1000));\n');
+    const r = await t.core.code.check('remote.ts');
+    expect(r).toMatchObject({ diagnostics: [], typeChecked: false });
+    expect(r.note).toMatch(/not downloaded yet/);
+    const { existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    expect(existsSync(join(t.dir, 'deno', 'cache', 'npm', 'registry.npmjs.org', 'ms'))).toBe(false);
+  }, 30_000);
+});

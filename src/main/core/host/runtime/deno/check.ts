@@ -43,7 +43,7 @@ export function parseCheckOutput(output: string, codeDir: string): { diagnostics
     }
     else if (err && !/^Type checking failed/.test(err[1]!)) {
       const message = err[1]!.replace(/^SyntaxError:\s*/, '').replace(/^The module's source code could not be parsed:\s*/, '');
-      if (/not found in cache|--cached-only|Specifier not found in cache/i.test(message)) {
+      if (/not found in cache|--cached-only|Failed loading|error sending request|Import '.*' failed/i.test(message)) {
         uncached = true;
         pending = null;
         continue;
@@ -83,11 +83,24 @@ export function parseCheckOutput(output: string, codeDir: string): { diagnostics
   return { diagnostics, uncached };
 }
 
+/**
+ * The environment with every download refused at once: `--cached-only` does not stop Deno
+ * fetching npm: packages, and a save must neither wait on the network nor fill the cache
+ * behind the host's back (the first call downloads, and says so). A proxy that refuses
+ * connections does it, while the cache keys (the registry's real address) stay the same.
+ */
+export function offline(env: Record<string, string>): Record<string, string> {
+  const out = { ...env };
+  for (const k of ['NO_PROXY', 'no_proxy']) delete out[k];
+  for (const k of ['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy']) out[k] = 'http://127.0.0.1:9';
+  return out;
+}
+
 /** Runs `deno check` on one handler file; errors are syntax and load problems, warnings are type errors. */
 export async function checkHandlerFile(file: string, o: CheckOptions): Promise<CodeCheck> {
   const timeoutMs = o.timeoutMs ?? 20_000;
   const run = await new Promise<{ output: string; timedOut: boolean; failed: string | null }>((resolve) => {
-    const child = spawn(o.deno, denoCheckArgs(file), { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(o.deno, denoCheckArgs(file), { cwd: o.cwd, env: offline(o.env), stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     let output = '';
     let timedOut = false;
     const timer = setTimeout(() => {
