@@ -1,12 +1,15 @@
 import type { ReactNode } from 'react';
 import { HostSettings } from './HostSettings';
 import { RotationPanel } from './RotationPanel';
+import { Icon } from '../../components/Icon';
 
 export function SettingsScreen(): ReactNode {
   return (
     <div className="screen">
       <div className="toolbar">
-        <h2>⚙ Settings</h2>
+        <h1 tabIndex={-1}>
+          <Icon name="settings" /> Settings
+        </h1>
       </div>
       <div className="settings-grid">
         <RotationPanel />
