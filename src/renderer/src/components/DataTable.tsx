@@ -71,7 +71,9 @@ export function DataTable<T extends RowData>(props: Props<T>): ReactNode {
   const { columns, data, rowHeight = 44 } = props;
   const filterColumns = props.filterColumns;
   const rootRef = useRef<HTMLDivElement>(null);
-  const width = useWidth(rootRef);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // The rows' width: the body's, which a vertical scrollbar narrows.
+  const width = useWidth(scrollRef);
   const layout = [...(props.collapse ?? [])].sort((a, b) => a.below - b.below).find((c) => width > 0 && width < c.below);
   const template = layout?.template ?? props.template;
   const hidden = new Set(layout?.hide ?? []);
@@ -88,7 +90,6 @@ export function DataTable<T extends RowData>(props: Props<T>): ReactNode {
   const rows = table.getRowModel().rows;
   const { onRowCount } = props;
   useEffect(() => onRowCount?.(rows.length), [rows.length, onRowCount]);
-  const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const activeIndex = Math.min(active, Math.max(rows.length - 1, 0));
   // Virtual's functions are not memoizable; this component does not rely on the React Compiler.

@@ -49,16 +49,22 @@ function FileEditor({ fn, path, spot }: { fn: FunctionDef; path: string; spot?: 
     live.current = { edited, dirty };
   });
 
+  // Checks can overlap (the one on opening, a save): only the last one started is shown.
+  const checkSeq = useRef(0);
+  const runCheck = useCallback(async (): Promise<CodeCheck | null> => {
+    const mine = ++checkSeq.current;
+    const c = await crude().code.check({ path });
+    if (mine !== checkSeq.current) return null;
+    setCheck(c);
+    return c;
+  }, [path]);
   // What is wrong with the file as it is on disk, before any edit.
   useEffect(() => {
-    let live = true;
-    crude()
-      .code.check({ path })
-      .then((c) => live && setCheck(c), () => {});
+    runCheck().catch(() => {});
     return () => {
-      live = false;
+      checkSeq.current++;
     };
-  }, [path]);
+  }, [runCheck]);
 
   useEffect(() => {
     const guard = () => !live.current.dirty || window.confirm(`The handler ${path} has unsaved changes. Leave without saving?`);
@@ -81,8 +87,8 @@ function FileEditor({ fn, path, spot }: { fn: FunctionDef; path: string; spot?: 
       await crude().code.write({ path, content });
       setSavedContent(content);
       setStatus({ kind: 'ok', message: `Saved ${path}. Checking…` });
-      const c = await crude().code.check({ path });
-      setCheck(c);
+      const c = await runCheck();
+      if (!c) return;
       const s = checkSummary(c);
       const message = `Saved ${path}${s.text ? ` with ${s.text}` : ''}.${c.note ? ` ${c.note}` : ''}`;
       setStatus({ kind: s.errors ? 'error' : s.warnings ? 'warn' : 'ok', message });
@@ -92,7 +98,7 @@ function FileEditor({ fn, path, spot }: { fn: FunctionDef; path: string; spot?: 
     } finally {
       setBusy(false);
     }
-  }, [path]);
+  }, [path, runCheck]);
 
   if (file.error && !file.data) return <ErrorBanner error={file.error} onRetry={file.reload} />;
   if (!file.data) return <Loading what={`handler ${path}`} />;

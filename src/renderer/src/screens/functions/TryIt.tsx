@@ -54,6 +54,9 @@ export function TryIt({ fn }: { fn: FunctionDef }): ReactNode {
     .map((s) => (s.startsWith(':') ? encodeURIComponent(draft.params[s.slice(1)] ?? '') : s))
     .join('/');
   const missingParam = params.find((p) => !draft.params[p]);
+  // A function that requires a key is not called before the keys are known: the default
+  // key would otherwise be "none", and the call refused.
+  const keysPending = fn.groupIds.length > 0 && draft.keyId === undefined && !keys.data;
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const queryString = new URLSearchParams(draft.query.filter((q) => q.k.trim()).map((q) => [q.k.trim(), q.v])).toString();
   const base = host.data?.url ?? 'http://127.0.0.1:8000/run';
@@ -65,7 +68,7 @@ export function TryIt({ fn }: { fn: FunctionDef }): ReactNode {
 
   const send = async (e: FormEvent) => {
     e.preventDefault();
-    if (missingParam || busy) return;
+    if (missingParam || busy || keysPending) return;
     setBusy(true);
     setError(null);
     // The previous response goes: nothing on screen may be mistaken for this call's answer.
@@ -131,7 +134,7 @@ export function TryIt({ fn }: { fn: FunctionDef }): ReactNode {
           </Field>
         ) : null}
         <div className="actions left">
-          <button type="submit" className="primary" disabled={busy || Boolean(missingParam)}>
+          <button type="submit" className="primary" disabled={busy || Boolean(missingParam) || keysPending}>
             {waitingFor ?? (
               <>
                 <Icon name="play" /> Send request

@@ -98,12 +98,16 @@ export function SecretsPanel({ scope, compact, maxHeight, headingLevel = 2 }: Pr
         getRowId={(s) => String(s.id)}
         template={hasOverrides ? 'minmax(150px,1.2fr) minmax(150px,1fr) minmax(150px,1.3fr) minmax(100px,1fr) 150px 164px' : 'minmax(150px,1.3fr) minmax(150px,1fr) minmax(100px,1.3fr) 150px 164px'}
         collapse={
+          // Each layout's minimum (columns, gaps, padding) fits the width below which it is used.
           hasOverrides
             ? [
-                { below: 1000, template: 'minmax(140px,1.2fr) minmax(150px,1fr) minmax(150px,1.4fr) 164px', hide: ['comment', 'updated'] },
-                { below: 640, template: 'minmax(120px,1fr) minmax(150px,1fr) 164px', hide: ['comment', 'updated', 'overrides'] },
+                { below: 1000, template: 'minmax(110px,1.2fr) minmax(130px,1fr) minmax(110px,1.4fr) 164px', hide: ['comment', 'updated'] },
+                { below: 600, template: 'minmax(100px,1fr) minmax(130px,1fr) 164px', hide: ['comment', 'updated', 'overrides'] },
               ]
-            : [{ below: 800, template: 'minmax(140px,1.2fr) minmax(150px,1fr) minmax(100px,1fr) 164px', hide: ['updated'] }]
+            : [
+                { below: 800, template: 'minmax(120px,1.2fr) minmax(130px,1fr) minmax(100px,1fr) 164px', hide: ['updated'] },
+                { below: 600, template: 'minmax(100px,1fr) minmax(130px,1fr) 164px', hide: ['updated', 'comment'] },
+              ]
         }
         filter={filter}
         filterColumns={['name', 'comment']}
