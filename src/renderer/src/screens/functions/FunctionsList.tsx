@@ -94,7 +94,7 @@ function functionColumns(toggle: (f: FunctionDef, enabled: boolean) => void): Co
   return [
     { id: 'name', accessorKey: 'name', header: 'Function', sortFn: 'alphanumeric', cell: (c) => <span className="strong">{c.row.original.name}</span> },
     { id: 'route', accessorKey: 'route', header: 'Route', sortFn: 'alphanumeric', cell: (c) => <code>{c.row.original.route}</code> },
-    { id: 'methods', accessorFn: (f) => f.methods.join(' '), header: 'Methods', sortFn: 'alphanumeric', cell: (c) => <span className="small mono">{c.row.original.methods.join(' ')}</span> },
+    { id: 'methods', accessorFn: (f) => f.methods.join(' '), header: 'Methods', sortFn: 'alphanumeric', cell: (c) => <span className="small mono" title={c.row.original.methods.join(' ')}>{c.row.original.methods.join(' ')}</span> },
     {
       id: 'groups',
       accessorFn: (f) => f.groupNames.join(', '),

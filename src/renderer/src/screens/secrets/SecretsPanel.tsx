@@ -96,7 +96,7 @@ export function SecretsPanel({ scope, compact, maxHeight, headingLevel = 2 }: Pr
         columns={columns}
         data={rows}
         getRowId={(s) => String(s.id)}
-        template={hasOverrides ? 'minmax(150px,1.2fr) minmax(150px,1fr) minmax(150px,1.3fr) minmax(100px,1fr) 150px 164px' : 'minmax(150px,1.3fr) minmax(150px,1fr) minmax(100px,1.3fr) 150px 164px'}
+        template={hasOverrides ? 'minmax(150px,1.2fr) minmax(150px,1fr) minmax(150px,1.3fr) minmax(100px,1fr) 176px 164px' : 'minmax(150px,1.3fr) minmax(150px,1fr) minmax(100px,1.3fr) 176px 164px'}
         collapse={
           // Each layout's minimum (columns, gaps, padding) fits the width below which it is used.
           hasOverrides
