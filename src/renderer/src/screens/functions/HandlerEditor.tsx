@@ -61,8 +61,10 @@ function FileEditor({ fn, path, spot }: { fn: FunctionDef; path: string; spot?: 
   // What is wrong with the file as it is on disk, before any edit.
   useEffect(() => {
     runCheck().catch(() => {});
+    // Leaving the file: an answer still on its way is not shown.
+    const seq = checkSeq;
     return () => {
-      checkSeq.current++;
+      seq.current++;
     };
   }, [runCheck]);
 
