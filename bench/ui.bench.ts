@@ -84,7 +84,8 @@ async function timeAction(page: Page, event: string, act: () => Promise<unknown>
 }
 
 async function nav(page: Page, label: string) {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: label }).click();
+  // Navigation items are links since each screen has its URL (issue 16).
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
 }
 
 /** Scrolls the virtualized secrets table for ~2 s, counting frames and the longest gap between them. */

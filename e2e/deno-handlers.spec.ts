@@ -11,8 +11,8 @@ test('Try it runs a handler with an npm: import, saying "Fetching dependencies�
   await openApp(page);
   await nav(page, 'Functions');
   await page.getByRole('row', { name: new RegExp(fname) }).click();
-  await page.getByRole('tab', { name: '▶ Try it' }).click();
-  const send = page.getByRole('button', { name: '▶ Send request' });
+  await page.getByRole('tab', { name: 'Try it' }).click();
+  const send = page.getByRole('button', { name: 'Send request' });
   // Every label the button shows while the call runs (the download may take a moment only).
   await send.evaluate((button) => {
     const seen: string[] = [];
@@ -35,8 +35,8 @@ test('a handler that throws in an imported file: Try it names the file and line'
   await openApp(page);
   await nav(page, 'Functions');
   await page.getByRole('row', { name: new RegExp(fname) }).click();
-  await page.getByRole('tab', { name: '▶ Try it' }).click();
-  await page.getByRole('button', { name: '▶ Send request' }).click();
+  await page.getByRole('tab', { name: 'Try it' }).click();
+  await page.getByRole('button', { name: 'Send request' }).click();
   await expect(page.getByTestId('try-status')).toHaveText('500');
   await expect(page.getByTestId('try-body')).toContainText('"error": "Handler execution failed"');
   await expect(page.getByTestId('try-body')).toContainText(`"hint": "at ${fname}-lib.ts:2:9"`);

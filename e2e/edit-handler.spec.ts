@@ -6,23 +6,23 @@ test('edit a handler, save with Ctrl+S, and the next call runs the new code', as
   const fname = uniq('editfn');
   await openApp(page);
   await nav(page, 'Functions');
-  await page.getByRole('button', { name: '+ New function' }).click();
+  await page.getByRole('button', { name: 'New function', exact: true }).click();
   const d = page.getByRole('dialog', { name: 'New function' });
   await d.getByLabel('Function name').fill(fname);
   await d.getByLabel('Route').fill(`/${fname}`);
   await expect(d.getByLabel('Handler file')).toHaveValue(`${fname}.ts`);
   await d.getByRole('button', { name: 'Create function' }).click();
   await expect(d).toBeHidden();
-  await expect(page.getByRole('heading', { name: `⚡ ${fname}` })).toBeVisible();
+  await expect(page.getByRole('heading', { name: fname, exact: true })).toBeVisible();
 
   // First call: the starter handler.
-  await page.getByRole('tab', { name: '▶ Try it' }).click();
-  await page.getByRole('button', { name: '▶ Send request' }).click();
+  await page.getByRole('tab', { name: 'Try it' }).click();
+  await page.getByRole('button', { name: 'Send request' }).click();
   await expect(page.getByTestId('try-status')).toHaveText('200');
   await expect(page.getByTestId('try-body')).toContainText(`from ${fname}`);
 
   // Edit and save.
-  await page.getByRole('tab', { name: '📝 Handler' }).click();
+  await page.getByRole('tab', { name: 'Handler', exact: true }).click();
   const editor = page.locator('.cm-content');
   await editor.click();
   await page.keyboard.press('ControlOrMeta+A');
@@ -34,12 +34,12 @@ test('edit a handler, save with Ctrl+S, and the next call runs the new code', as
   await shot(page, 'edit-01-unsaved');
   await page.keyboard.press('ControlOrMeta+S');
   await expect(page.getByTestId('unsaved')).toBeHidden();
-  await expect(page.getByRole('status').filter({ hasText: `Saved ${fname}.ts` })).toBeVisible();
+  await expect(page.getByTestId('save-status')).toContainText(`Saved ${fname}.ts`);
   await shot(page, 'edit-02-saved');
 
   // Second call: the new code.
-  await page.getByRole('tab', { name: '▶ Try it' }).click();
-  await page.getByRole('button', { name: '▶ Send request' }).click();
+  await page.getByRole('tab', { name: 'Try it' }).click();
+  await page.getByRole('button', { name: 'Send request' }).click();
   await expect(page.getByTestId('try-body')).toContainText('"edited": true');
   await expect(page.getByLabel('Console output').last()).toContainText('edited');
   await shot(page, 'edit-03-called-again');

@@ -40,7 +40,7 @@ test('the app runs on a preload-style bridge, without a session token', async ({
   const taken = `${name}_TAKEN`;
   await rpc('secrets.create', { name: taken, value: 'x', scope: 'global' });
   await nav(page, 'Global secrets');
-  await page.getByRole('button', { name: '+ New secret' }).click();
+  await page.getByRole('button', { name: 'New secret', exact: true }).click();
   const d = page.getByRole('dialog', { name: /^New secret/ });
   await d.getByLabel('Name', { exact: true }).fill(taken);
   await d.getByLabel('Value').fill('duplicate');

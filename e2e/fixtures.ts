@@ -28,6 +28,8 @@ export const test = base.extend<{ appPage: Page }, WorkerFixtures>({
       const dataDir = mkdtempSync(join(tmpdir(), 'crude-e2e-electron-'));
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'ELECTRON_RUN_AS_NODE') env[k] = v;
+      // A failure to start is reported on stderr, not in a modal box nobody will close.
+      env.CRUDE_UNDER_TEST = '1';
       const app = await _electron.launch({
         executablePath: electronRuntime!,
         // Chromium refuses its sandbox as root (containers); the app's own sandboxing is per window.

@@ -69,7 +69,13 @@ export async function shot(page: Page, name: string): Promise<void> {
 }
 
 export async function nav(page: Page, label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: label }).click();
+  // Links since each screen has its URL (issue 16); matched by text so that a check can
+  // also run against an older build, where they were buttons, and fail for its own reason.
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .locator('a, button')
+    .filter({ hasText: new RegExp(`^\\W*${label}$`) })
+    .click();
 }
 
 /** The open modal dialog. */

@@ -15,7 +15,7 @@ test('Rotate now shows progress and the result; secrets are still readable', asy
   await expect(page.getByText('Back up the key file together with the database.')).toBeVisible();
   await shot(page, 'rotation-01-before');
 
-  await page.getByRole('button', { name: '↻ Rotate now' }).click();
+  await page.getByRole('button', { name: 'Rotate now' }).click();
   const bar = page.getByTestId('rotation-progress');
   await expect(bar).toBeVisible();
   await expect(page.getByTestId('rotation-result')).toBeVisible({ timeout: 60_000 });
@@ -39,8 +39,8 @@ test('Rotate now shows progress and the result; secrets are still readable', asy
   // …and by a handler.
   await nav(page, 'Functions');
   await page.getByRole('row', { name: /hello/ }).first().click();
-  await page.getByRole('tab', { name: '▶ Try it' }).click();
-  await page.getByRole('button', { name: '▶ Send request' }).click();
+  await page.getByRole('tab', { name: 'Try it' }).click();
+  await page.getByRole('button', { name: 'Send request' }).click();
   await expect(page.getByTestId('try-status')).toHaveText('200');
 });
 

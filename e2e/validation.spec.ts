@@ -5,7 +5,7 @@ import { nav, openApp, rpc, shot } from './helpers';
 
 test('secret form: name pattern, required, duplicate in scope, value size', async ({ appPage: page }) => {
   await openApp(page);
-  await page.getByRole('button', { name: '+ New secret' }).click();
+  await page.getByRole('button', { name: 'New secret', exact: true }).click();
   const d = page.getByRole('dialog', { name: /^New secret/ });
   const name = d.getByLabel('Name', { exact: true });
   await name.fill('api.key');
@@ -30,7 +30,7 @@ test('group and key forms: name rules and duplicates', async ({ appPage: page })
   const existing = await rpc<{ name: string }>('groups.create', { name: `val-${Date.now()}` });
   await openApp(page);
   await nav(page, 'API keys');
-  await page.getByRole('button', { name: '+ New group' }).click();
+  await page.getByRole('button', { name: 'New group', exact: true }).click();
   const g = page.getByRole('dialog', { name: 'New API key group' });
   await g.getByLabel('Group name').fill('Shipping');
   await expect(g.getByText('Group name may contain only lowercase letters, digits, underscores and hyphens')).toBeVisible();
@@ -40,7 +40,7 @@ test('group and key forms: name rules and duplicates', async ({ appPage: page })
   await page.keyboard.press('Escape');
 
   await page.getByRole('list', { name: 'API key groups' }).getByRole('button', { name: new RegExp(existing.name) }).click();
-  await page.getByRole('button', { name: /New key|Create the first key/ }).first().click();
+  await page.getByRole('button', { name: /^(New key|Create the first key)$/ }).first().click();
   const k = page.getByRole('dialog', { name: /New key in group/ });
   await k.getByLabel('Key name').fill('bad key');
   await expect(k.getByText('Key name may contain only lowercase letters, digits, underscores and hyphens ([a-z0-9_-]).')).toBeVisible();
@@ -52,7 +52,7 @@ test('function form: name, route, methods, handler path, and the server refusing
   const hello = (await rpc<{ name: string; route: string; methods: string[] }[]>('functions.list')).find((f) => f.name === 'hello');
   await openApp(page);
   await nav(page, 'Functions');
-  await page.getByRole('button', { name: '+ New function' }).click();
+  await page.getByRole('button', { name: 'New function', exact: true }).click();
   const d = page.getByRole('dialog', { name: 'New function' });
   await d.getByLabel('Function name').fill('hello');
   await expect(d.getByText('A function named hello already exists.')).toBeVisible();
@@ -100,10 +100,10 @@ test('settings: interval, port and retention ranges; Try it: missing path parame
   await nav(page, 'Functions');
   await page.getByRole('searchbox', { name: 'Filter functions' }).fill(fname);
   await page.getByRole('row', { name: new RegExp(fname) }).click();
-  await page.getByRole('tab', { name: '▶ Try it' }).click();
+  await page.getByRole('tab', { name: 'Try it' }).click();
   await expect(page.getByText('Fill in the path parameter :id.')).toBeVisible();
-  await expect(page.getByRole('button', { name: '▶ Send request' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Send request' })).toBeDisabled();
   await page.getByLabel('Path parameter :id').fill('42');
-  await page.getByRole('button', { name: '▶ Send request' }).click();
+  await page.getByRole('button', { name: 'Send request' }).click();
   await expect(page.getByTestId('try-status')).toHaveText('200');
 });

@@ -1,5 +1,5 @@
 // Reads one secret at every scope and through the hierarchy, as the spec's example does.
-// Define LOG_LEVEL at a few scopes (🔒 global, 🔐 this function, a group, a key) and call
+// Define LOG_LEVEL at a few scopes (global, this function, a group, a key) and call
 // GET /run/secrets-demo with and without an API key to watch the answer change.
 export default async function (c, ctx) {
   return c.json({

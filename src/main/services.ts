@@ -59,7 +59,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   async function open(seed: boolean, hostPort = options.hostPort): Promise<Installation> {
     // The keychain is asynchronous and openCore is not: unwrap first, then open.
     const keys = await prepareKeys(dataPaths(options.dataDir).keyFile, options.protector, { newInstallation: 'keychain' });
-    const core = openCore({ dataDir: options.dataDir, nativeBinding: options.nativeBinding, keys, protector: options.protector });
+    const core = openCore({ dataDir: options.dataDir, nativeBinding: options.nativeBinding, keys, protector: options.protector, denoPath: options.handlerRuntime?.denoPath });
     let host: FunctionHostApi;
     try {
       if (seed && core.firstStart) seedExamples(core);

@@ -204,6 +204,109 @@ export interface FunctionSecretUse {
   status: 'defined' | 'partial' | 'missing';
 }
 
+/** A ctx.getSecret / getCompleteSecret call whose name is not a string literal: the static scan cannot check it. */
+export interface ComputedSecretCall {
+  call: 'getSecret' | 'getCompleteSecret';
+  line: number;
+  column: number;
+  /** The call as written, cut to one line. */
+  text: string;
+}
+
+/** One problem `deno check` found in a handler file or a local file it imports. */
+export interface CodeDiagnostic {
+  /** Path relative to code/. */
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  /** Syntax and load problems stop the handler from loading (error); type errors do not (warning). */
+  severity: 'error' | 'warning';
+  source: 'syntax' | 'load' | 'type';
+}
+
+export interface CodeCheck {
+  diagnostics: CodeDiagnostic[];
+  /** False when types could not be checked (a syntax error first, uncached imports, no Deno, a timeout). */
+  typeChecked: boolean;
+  /** Why the check is incomplete, when it is. */
+  note?: string;
+}
+
+/** Where one definition of a secret is overridden: for how many of the callers it reaches, and by which records. */
+export interface SecretOverride {
+  name: string;
+  /** Callers (function × key, or no key) whose chain includes this definition. */
+  reached: number;
+  /** Of those, the callers for which a more specific scope wins. */
+  overridden: number;
+  overriddenBy: { scope: Scope; scopeId: number | null; recordName: string | null; groupName: string | null; callers: number }[];
+}
+
+/** A name a scope does not define but inherits from a less specific one. */
+export interface InheritedSecret {
+  name: string;
+  secretId: number;
+  from: Scope;
+  fromScopeId: number | null;
+  fromRecordName: string | null;
+  comment: string | null;
+  updatedAt: string;
+}
+
+/** Every secret one caller can see: rows = names, the scopes defining each (secret ids), the winner. */
+export interface CallerOverview {
+  functionId: number;
+  functionName: string;
+  keyId: number | null;
+  keyName: string | null;
+  groupId: number | null;
+  groupName: string | null;
+  /** False for a public function (it sees no key) or when no key was chosen. */
+  keyApplies: boolean;
+  note?: string;
+  refused?: string;
+  rows: { name: string; defined: Partial<Record<Scope, number>>; winner: Scope }[];
+}
+
+export interface SimilarNames {
+  /** Names equal but for case: a different secret (names are case-sensitive), usually by mistake. */
+  caseTwins: string[];
+  /** Names one or two edits away, for "did you mean". */
+  near: string[];
+}
+
+export interface HealthCaller {
+  keyId: number | null;
+  keyName: string | null;
+  groupName: string | null;
+}
+
+/** The workspace report: what to fix before a deploy. */
+export interface HealthReport {
+  generatedAt: string;
+  totals: { functions: number; names: number; namesRead: number };
+  /** A name a handler reads (in its code or in its log) that some of its callers get undefined for. */
+  undefinedReads: { functionId: number; functionName: string; name: string; seenIn: ('code' | 'log')[]; callers: number; missingFor: HealthCaller[] }[];
+  /** Handlers whose code reads names the scan cannot see. */
+  computedReads: { functionId: number; functionName: string; count: number }[];
+  /** Names no handler reads, in its code or in its log: candidates to delete. */
+  unreadSecrets: { name: string; definitions: number; scopes: Scope[] }[];
+  /** Definitions that never answer: shadowed for every caller they reach, or reaching no caller. */
+  shadowed: {
+    name: string;
+    secretId: number;
+    scope: Scope;
+    scopeId: number | null;
+    recordName: string | null;
+    reached: number;
+    reason: 'shadowed' | 'no-caller';
+    by: SecretOverride['overriddenBy'];
+  }[];
+  caseTwins: string[][];
+  rotation: { lastRotationAt: string; nextRotationDue: string; intervalDays: number; overdue: boolean };
+}
+
 export interface CodeFile {
   path: string;
   size: number;
@@ -294,8 +397,11 @@ export const contract = {
       .strict(),
   ),
   'functions.secretUses': query<FunctionSecretUse[]>()(z.object({ functionId: id }).strict()),
+  'functions.computedSecretCalls': query<ComputedSecretCall[]>()(z.object({ functionId: id }).strict()),
 
   'code.list': query<CodeFile[]>()(empty),
+  /** Parses and type-checks a handler file with Deno; never runs it. */
+  'code.check': query<CodeCheck>()(z.object({ path: codePath }).strict()),
   'code.read': query<{ path: string; content: string }>()(z.object({ path: codePath }).strict()),
   'code.write': command<CodeFile>()(
     z.object({ path: codePath, content: z.string().max(1024 * 1024) }).strict(),
@@ -384,9 +490,15 @@ export const contract = {
         /** The window: at most this many functions (rows) and keys (columns besides "no key"). */
         maxFunctions: z.number().int().min(1).max(100_000).optional(),
         maxKeys: z.number().int().min(1).max(100_000).optional(),
+        /** Leave out keys that no function in the filter accepts (they are refused everywhere). */
+        acceptedOnly: z.boolean().optional(),
       })
       .strict(),
   ),
+  'secrets.overrides': query<SecretOverride[]>()(z.object({ scope, scopeId: id.nullable().optional() }).strict()),
+  'secrets.inherited': query<InheritedSecret[]>()(z.object({ scope, scopeId: id.nullable().optional() }).strict()),
+  'secrets.callerOverview': query<CallerOverview>()(z.object({ functionId: id, keyId: id.nullable().optional() }).strict()),
+  'secrets.similarNames': query<SimilarNames>()(z.object({ name: secretName }).strict()),
   'secrets.deletePreview': query<DeletePreview>()(
     z.object({ kind: z.enum(['function', 'group', 'key']), id }).strict(),
   ),
@@ -438,6 +550,8 @@ export const contract = {
   'sync.pushPreview': query<PushPlan>()(z.object({ serverId: id, refs: syncRefs.min(1, 'Choose at least one record to push.') }).strict()),
   /** Runs a planned push; `serverName` is the confirmation and must name the server. Outcomes per record. */
   'sync.push': command<PushResult>()(z.object({ serverId: id, planId: keptId, serverName: z.string().max(200) }).strict()),
+
+  'health.report': query<HealthReport>()(empty),
 
   'settings.get': query<Settings>()(empty),
   'settings.set': command<Settings>()(

@@ -130,21 +130,6 @@ export function parseDeepLink(link: string): Navigation {
   return route(url.hostname.toLowerCase(), segments, url.searchParams, { function: 'function' });
 }
 
-/**
- * Reads a route fragment (`#/inspect?…`, `#/functions/<name>`, `#/secrets/<scope>`, `#/`)
- * with the same rules: the canonical route, or a notice. Browser mode's URLs carry the
- * same routes as fragments.
- */
-export function parseRouteFragment(fragment: string): Navigation {
-  if (fragment.length > MAX_DEEP_LINK_LENGTH) return notice(`it is longer than ${MAX_DEEP_LINK_LENGTH} characters.`);
-  const m = /^#\/([^?#]*)(?:\?([^#]*))?$/.exec(fragment);
-  if (!m) return notice('it is not a route of this app.');
-  const [target = '', ...rest] = m[1]!.split('/');
-  const segments = segmentsOf(rest.length ? `/${rest.join('/')}` : '');
-  if (!segments) return notice('its path is malformed.');
-  return route(target.toLowerCase(), segments, new URLSearchParams(m[2] ?? ''), { function: 'functions' });
-}
-
 /** The first `crude-functions:` argument of a command line (the OS passes links as argv), or null. */
 export function findDeepLink(argv: readonly string[]): string | null {
   const prefix = `${DEEP_LINK_SCHEME}:`;

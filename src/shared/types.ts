@@ -80,6 +80,8 @@ export interface FunctionDef {
   cors: CorsConfig | null;
   secretCount: number;
   lastStatus: number | null;
+  /** When the function was last called (the newest execution log entry), null if never. */
+  lastCalledAt: string | null;
   createdAt: string;
   updatedAt: string;
   /** Its row fails its integrity check: it was changed outside the app, and is refused where it is used. */

@@ -2,7 +2,8 @@
 // opens, or a notice; a link never carries a value.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { findDeepLink, MAX_DEEP_LINK_LENGTH, parseDeepLink, parseRouteFragment } from '../../src/shared/deep-link';
+import { findDeepLink, MAX_DEEP_LINK_LENGTH, parseDeepLink } from '../../src/shared/deep-link';
+import { parseHash, routeToHash, type Route } from '../../src/renderer/src/shell/route';
 
 const routes: [link: string, route: string][] = [
   ['crude-functions://inspect?name=LOG_LEVEL&function=notify', '#/inspect?name=LOG_LEVEL&function=notify'],
@@ -104,38 +105,37 @@ describe('parseDeepLink', () => {
     expect(JSON.stringify(parseDeepLink('crude-functions://inspect?name=LOG_LEVEL&value=sk_live_CANARY123'))).not.toContain('CANARY');
   });
 
-  it('gives a route or a notice for any string, and its routes read back the same as fragments', () => {
+  it('gives a route or a notice for any string, and every route opens a screen', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.webUrl().map((u) => u.replace(/^https?:/, 'crude-functions:'))), (link) => {
         const nav = parseDeepLink(link);
-        if ('route' in nav) expect(parseRouteFragment(nav.route)).toEqual(nav);
+        if ('route' in nav) expect(parseHash(nav.route).screen).toMatch(/^(inspector|functions|global|tree)$/);
         else expect(nav.notice).toMatch(/^Link not opened: /);
       }),
     );
   });
 });
 
-describe('parseRouteFragment (browser mode opens the same routes as URL fragments)', () => {
-  it.each(routes)('the route of %s reads back as itself', (_link, route) => {
-    expect(parseRouteFragment(route)).toEqual({ route });
+describe('the renderer opens the screen each route names (shell/route.ts)', () => {
+  const screens: Record<string, Route> = {
+    '#/inspect?name=LOG_LEVEL&function=notify': { screen: 'inspector', name: 'LOG_LEVEL', function: 'notify', key: undefined, group: undefined },
+    '#/inspect?name=DB_URL&function=orders&key=ci-runner': { screen: 'inspector', name: 'DB_URL', function: 'orders', key: 'ci-runner', group: undefined },
+    '#/inspect?name=LOG_LEVEL': { screen: 'inspector', name: 'LOG_LEVEL', function: undefined, key: undefined, group: undefined },
+    '#/inspect?name=log-level_2': { screen: 'inspector', name: 'log-level_2', function: undefined, key: undefined, group: undefined },
+    '#/inspect': { screen: 'inspector', name: undefined, function: undefined, key: undefined, group: undefined },
+    '#/functions/notify': { screen: 'functions', name: 'notify' },
+    '#/functions/send-mail_v2': { screen: 'functions', name: 'send-mail_v2' },
+    '#/secrets/global': { screen: 'global' },
+    '#/secrets/function': { screen: 'tree' },
+    '#/secrets/group': { screen: 'tree' },
+    '#/secrets/key': { screen: 'tree' },
+    '#/': { screen: 'global' },
+  };
+  it.each(routes)('%s opens its screen', (_link, route) => {
+    expect(parseHash(route)).toEqual(screens[route]);
   });
-
-  it.each([
-    ['#/functions/notify', '#/functions/notify'],
-    ['#/inspect?function=notify&name=LOG_LEVEL', '#/inspect?name=LOG_LEVEL&function=notify'],
-    ['#/secrets/GLOBAL', '#/secrets/global'],
-  ])('%s → %s', (fragment, route) => {
-    expect(parseRouteFragment(fragment)).toEqual({ route });
-  });
-
-  it.each([
-    ['#/inspect?name=LOG_LEVEL&value=debug', /never carry secret values/],
-    ['#/function/notify', /no screen "function"/],
-    ['#token=abc', /not a route/],
-    ['/inspect', /not a route/],
-    ['#/secrets/everywhere', /not a scope/],
-  ])('%s → a notice', (fragment, says) => {
-    expect((parseRouteFragment(fragment) as { notice: string }).notice).toMatch(says);
+  it('an inspect route reads back as itself', () => {
+    for (const [, route] of routes.filter(([, r]) => r.startsWith('#/inspect?'))) expect(routeToHash(parseHash(route))).toBe(route);
   });
 });
 

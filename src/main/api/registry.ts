@@ -58,8 +58,10 @@ export function createHandlers({ core, host, mode, restore }: RegistryDeps): Han
     'functions.logs': (i) => core.executions.list(i.functionId, i.limit),
     'functions.invoke': (i) => host.invoke(i),
     'functions.secretUses': (i) => core.secrets.usesOf(i.functionId),
+    'functions.computedSecretCalls': (i) => core.secrets.computedCallsOf(i.functionId),
 
     'code.list': () => core.code.list(),
+    'code.check': (i) => core.code.check(i.path),
     'code.read': (i) => ({ path: i.path, content: core.code.read(i.path) }),
     'code.write': (i) => core.code.write(i.path, i.content),
     'code.delete': (i) => {
@@ -104,6 +106,10 @@ export function createHandlers({ core, host, mode, restore }: RegistryDeps): Han
     },
     'secrets.complete': (i) => core.secrets.getCompleteSecret(i.name, callerCtx(i)) ?? null,
     'secrets.matrix': ({ name, ...window }) => core.secrets.matrix(name, window),
+    'secrets.overrides': (i) => core.secrets.overridesIn(i.scope, i.scopeId),
+    'secrets.inherited': (i) => core.secrets.inheritedIn(i.scope, i.scopeId),
+    'secrets.callerOverview': (i) => core.secrets.callerOverview(i.functionId, i.keyId),
+    'secrets.similarNames': (i) => core.secrets.similarNames(i.name),
     'secrets.deletePreview': (i) => core.secrets.deletePreview(i.kind, i.id),
 
     'rotation.status': () => core.rotation.status(),
@@ -129,6 +135,7 @@ export function createHandlers({ core, host, mode, restore }: RegistryDeps): Han
     'sync.pull': (i) => core.sync.pull(i.serverId, i.snapshotId, i.refs),
     'sync.pushPreview': (i) => core.sync.pushPreview(i.serverId, i.refs),
     'sync.push': (i) => core.sync.push(i.serverId, i.planId, i.serverName),
+    'health.report': () => core.health(),
 
     'settings.get': () => core.settings.get(),
     'settings.set': (i) => core.settings.set(i),

@@ -27,7 +27,7 @@ import type {
   SecretSummary,
   Settings,
 } from '../../shared/types';
-import type { CodeFile, FunctionSecretUse, ResolutionMatrix } from '../../shared/contract';
+import type { CallerOverview, CodeCheck, CodeFile, ComputedSecretCall, FunctionSecretUse, HealthReport, InheritedSecret, ResolutionMatrix, SecretOverride, SimilarNames } from '../../shared/contract';
 import type { PullResult, PushPlan, PushResult, ServerCheck, ServerConnection, SyncComparison } from '../../shared/sync';
 import type { AuditFilter, NewAuditEntry } from './audit/audit-log';
 import type { KeyProtectionService } from './key-protection';
@@ -55,6 +55,8 @@ export interface MatrixWindow {
   keyFilter?: string;
   maxFunctions?: number;
   maxKeys?: number;
+  /** Only keys some function in the filter accepts. */
+  acceptedOnly?: boolean;
 }
 
 export interface AuthenticatedKey {
@@ -107,6 +109,8 @@ export interface CodeService {
   delete(path: string): void;
   /** Absolute path of a file inside code/, refusing `..`, absolute paths and symlinks that leave it. */
   resolve(path: string): string;
+  /** Syntax and type problems of a handler file, from `deno check` (never runs it). */
+  check(path: string): Promise<CodeCheck>;
 }
 
 /** A resolved value and the scope it came from. */
@@ -151,6 +155,16 @@ export interface SecretService {
   matrix(name: string, window?: MatrixWindow): ResolutionMatrix;
   /** Names the handler code passes as literals to ctx.getSecret / getCompleteSecret, and where each is defined. */
   usesOf(functionId: number): FunctionSecretUse[];
+  /** getSecret / getCompleteSecret calls whose name the static scan cannot read. */
+  computedCallsOf(functionId: number): ComputedSecretCall[];
+  /** For each secret of one scope that a more specific scope overrides for some caller: how often and by what. */
+  overridesIn(scope: Scope, scopeId?: number | null): SecretOverride[];
+  /** Names a scope does not define but inherits, with their source. */
+  inheritedIn(scope: Scope, scopeId?: number | null): InheritedSecret[];
+  /** Every name one caller can see, with the defining scopes and the winner. */
+  callerOverview(functionId: number, keyId?: number | null): CallerOverview;
+  /** Case-only twins and near names of `name`, among all names. */
+  similarNames(name: string): SimilarNames;
   deletePreview(kind: 'function' | 'group' | 'key', id: number): DeletePreview;
 }
 
@@ -253,6 +267,8 @@ export interface Core {
   keyProtection: KeyProtectionService;
   settings: SettingsService;
   executions: ExecutionLog;
+  /** The workspace report: undefined reads, unread and shadowed secrets, case twins, rotation. */
+  health(): HealthReport;
   /** True the first time this data directory was opened (examples were seeded). */
   firstStart: boolean;
   close(): void;

@@ -1,13 +1,13 @@
 // Core: the encrypted store, resolution, API keys, functions, rotation and execution log.
 // Plain Node only: this folder never imports electron (lint and a test enforce it).
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Core, DataPaths } from './core-api';
 import { KEY_FILE_NAME, newKeyFile, readKeyFileText, removeStaleTempFiles, type KeyFile, type WriteHooks } from './crypto/key-file';
 import { KeyFileStore, prepareKeysWithoutKeychain, type KeyProtector, type PreparedKeys } from './crypto/key-protection';
 import { KeyRing } from './crypto/key-ring';
 import { createKeyProtection } from './key-protection';
-import { CoreError } from './errors';
+import { CoreError, notFound } from './errors';
 import { createExecutionLog } from './executions/execution-log';
 import { createCodeService } from './functions/code';
 import { createFunctionService } from './functions/functions';
@@ -24,7 +24,13 @@ import { createImportExport } from './secrets/import-export';
 import { createBackups } from './backup';
 import { createResolver } from './secrets/resolution';
 import { createSecretStore } from './secrets/secrets';
-import { secretUsesOf } from './secrets/uses';
+import { computedSecretCallsOf, secretUsesOf } from './secrets/uses';
+import { createOverrides, similarNames } from './secrets/overrides';
+import { healthReport } from './secrets/health';
+import { checkHandlerFile } from './host/runtime/deno/check';
+import { findDeno } from './host/runtime/deno/deno-binary';
+import { denoEnv } from './host/runtime/deno/sandbox';
+import type { CodeCheck } from '../../shared/contract';
 import { createSettingsService, readMeta, writeMeta } from './settings/settings';
 import { holdsCiphertext, openDatabase, type Db } from './store/database';
 import { migrateData } from './store/data-migrations';
@@ -58,6 +64,8 @@ export interface OpenCoreOptions {
   protector?: KeyProtector;
   /** Test seam: interrupts key-file writes (crash tests of switching protection). */
   keyFileHooks?: WriteHooks;
+  /** The Deno binary for checking handler files (a packaged app's); default: the npm package's. */
+  denoPath?: string;
 }
 
 export function dataPaths(dataDir: string): DataPaths {
@@ -150,8 +158,39 @@ export function openCore(options: OpenCoreOptions): Core {
       audit,
     });
     const executions = createExecutionLog(db, ring, gate, settings);
+    const overrides = createOverrides(db, resolver);
+
+    // Deno's cache is the function host's (<data-dir>/deno/cache): a check sees the
+    // dependencies the last call downloaded, and downloads nothing itself.
+    const denoDir = join(paths.dataDir, 'deno');
+    const checkCode = async (path: string): Promise<CodeCheck> => {
+      const file = code.resolve(path);
+      if (!existsSync(file)) throw notFound('Handler file', path);
+      let deno: string;
+      try {
+        deno = findDeno(options.denoPath);
+      } catch (e) {
+        return { diagnostics: [], typeChecked: false, note: (e as Error).message };
+      }
+      mkdirSync(denoDir, { recursive: true, mode: 0o700 });
+      return checkHandlerFile(file, { deno, codeDir: realpathSync(paths.codeDir), env: denoEnv(join(denoDir, 'cache'), process.env), cwd: denoDir });
+    };
+    const codeService = { ...code, check: checkCode };
     const servers = createServerStore(db, ring, gate, audit);
-    const sync = createSyncService({ db, ring, gate, audit, servers, groups, keys, functions, code, store, clientFor: options.serverClient });
+    const sync = createSyncService({ db, ring, gate, audit, servers, groups, keys, functions, code: codeService, store, clientFor: options.serverClient });
+    // A function's last call is in the execution log, written in batches: flush first so
+    // that "last call" is the call that just returned.
+    const functionsWithLog = {
+      ...functions,
+      list: () => {
+        executions.flush();
+        return functions.list();
+      },
+      get: (id: number) => {
+        executions.flush();
+        return functions.get(id);
+      },
+    };
 
     groups.ensureManagementGroup();
     rotation.finishInterruptedRotation();
@@ -164,8 +203,8 @@ export function openCore(options: OpenCoreOptions): Core {
       firstStart,
       groups,
       keys,
-      functions,
-      code,
+      functions: functionsWithLog,
+      code: codeService,
       settings: {
         get: settings.get,
         set(patch) {
@@ -237,7 +276,13 @@ export function openCore(options: OpenCoreOptions): Core {
         matrix: resolver.matrix,
         usesOf: (functionId) => secretUsesOf(functionId, { functions, code, keys, resolver }),
         deletePreview: (kind, id) => previews.preview(kind, id),
+        computedCallsOf: (functionId) => computedSecretCallsOf(functionId, { functions, code }),
+        overridesIn: overrides.overridesIn,
+        inheritedIn: overrides.inheritedIn,
+        callerOverview: overrides.callerOverview,
+        similarNames: (name) => similarNames(name, store.names()),
       },
+      health: () => healthReport({ db: openDb, functions: functionsWithLog, code, executions, resolver, rotation }),
       close() {
         rotation.stopScheduler();
         executions.flush();

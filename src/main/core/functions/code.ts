@@ -13,7 +13,7 @@ function outside(root: string, candidate: string): boolean {
 }
 
 /** Handler files under the data directory's code/ folder; nothing outside it is ever read or written. */
-export function createCodeService(codeDir: string): CodeService {
+export function createCodeService(codeDir: string): Omit<CodeService, 'check'> {
   mkdirSync(codeDir, { recursive: true, mode: 0o700 });
   const realRoot = realpathSync(codeDir);
 

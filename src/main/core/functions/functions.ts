@@ -28,13 +28,15 @@ interface FunctionRow {
   group_ids: string | null;
   secret_count: number;
   last_status: number | null;
+  last_at: string | null;
 }
 
 const SELECT = `
   SELECT f.*,
     (SELECT group_concat(group_id) FROM function_groups fg WHERE fg.function_id = f.id) AS group_ids,
     (SELECT COUNT(*) FROM secrets s WHERE s.scope = 'function' AND s.scope_id = f.id) AS secret_count,
-    (SELECT status FROM executions e WHERE e.function_id = f.id ORDER BY e.id DESC LIMIT 1) AS last_status
+    (SELECT status FROM executions e WHERE e.function_id = f.id ORDER BY e.id DESC LIMIT 1) AS last_status,
+    (SELECT at FROM executions e WHERE e.function_id = f.id ORDER BY e.id DESC LIMIT 1) AS last_at
   FROM functions f`;
 
 /** CORS settings in one canonical form: stored, compared and MAC'ed as this JSON. */
@@ -58,7 +60,7 @@ export const functionIntegrityFields = (r: { id: number; enabled: boolean; group
 ];
 
 /** Function definitions: unique names, and no two functions answering one method on one route. */
-export function createFunctionService(db: Db, ring: KeyRing, code: CodeService, gate: WriteGate, previews: DeletePreviewer, audit: AuditLog): FunctionService {
+export function createFunctionService(db: Db, ring: KeyRing, code: Omit<CodeService, 'check'>, gate: WriteGate, previews: DeletePreviewer, audit: AuditLog): FunctionService {
   const byId = db.prepare(`${SELECT} WHERE f.id = ?`);
   let revision = 0;
 
@@ -78,6 +80,7 @@ export function createFunctionService(db: Db, ring: KeyRing, code: CodeService, 
       cors: r.cors ? (JSON.parse(r.cors) as CorsConfig) : null,
       secretCount: r.secret_count,
       lastStatus: r.last_status,
+      lastCalledAt: r.last_at,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
       ...(intact ? {} : { tampered: true as const }),

@@ -234,13 +234,6 @@ export function createResolver(db: Db, store: SecretStore) {
     const allFunctions = (db.prepare('SELECT id, name FROM functions ORDER BY name').all() as { id: number; name: string }[]).filter(
       (f) => !fnNeedle || f.name.toLowerCase().includes(fnNeedle),
     );
-    const allKeys = (
-      db
-        .prepare('SELECT k.id, k.name, g.id AS group_id, g.name AS group_name FROM api_keys k JOIN api_groups g ON g.id = k.group_id ORDER BY g.name, k.name')
-        .all() as { id: number; name: string; group_id: number; group_name: string }[]
-    ).filter((k) => !keyNeedle || `${k.group_name} ${k.name}`.toLowerCase().includes(keyNeedle));
-    const functions = allFunctions.slice(0, window.maxFunctions ?? allFunctions.length);
-    const keys = allKeys.slice(0, window.maxKeys ?? allKeys.length);
     const groupsOf = new Map<number, number[]>();
     for (const r of db.prepare('SELECT function_id, group_id FROM function_groups').all() as {
       function_id: number;
@@ -248,6 +241,16 @@ export function createResolver(db: Db, store: SecretStore) {
     }[]) {
       groupsOf.set(r.function_id, [...(groupsOf.get(r.function_id) ?? []), r.group_id]);
     }
+    // "Hide refused callers": a key whose group no function here requires is refused by
+    // every one of them (or, for a public function, answers like "no key").
+    const accepted = new Set(allFunctions.flatMap((f) => groupsOf.get(f.id) ?? []));
+    const allKeys = (
+      db
+        .prepare('SELECT k.id, k.name, g.id AS group_id, g.name AS group_name FROM api_keys k JOIN api_groups g ON g.id = k.group_id ORDER BY g.name, k.name')
+        .all() as { id: number; name: string; group_id: number; group_name: string }[]
+    ).filter((k) => (!keyNeedle || `${k.group_name} ${k.name}`.toLowerCase().includes(keyNeedle)) && (!window.acceptedOnly || accepted.has(k.group_id)));
+    const functions = allFunctions.slice(0, window.maxFunctions ?? allFunctions.length);
+    const keys = allKeys.slice(0, window.maxKeys ?? allKeys.length);
     const defined = new Set(defs.map((d) => `${d.scope}:${d.scopeId}`));
     const has = (scope: Scope, id: number | null) => defined.has(`${scope}:${id}`);
     const hasGlobal = has('global', null);

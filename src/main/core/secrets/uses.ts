@@ -1,4 +1,4 @@
-import type { FunctionSecretUse } from '../../../shared/contract';
+import type { ComputedSecretCall, FunctionSecretUse } from '../../../shared/contract';
 import type { Scope } from '../../../shared/types';
 import type { CodeService, FunctionService, KeyService } from '../core-api';
 import type { Resolver } from './resolution';
@@ -26,7 +26,7 @@ export function findSecretCalls(source: string): FoundCall[] {
  */
 export function secretUsesOf(
   functionId: number,
-  deps: { functions: FunctionService; code: CodeService; keys: KeyService; resolver: Resolver },
+  deps: { functions: FunctionService; code: Pick<CodeService, 'read'>; keys: KeyService; resolver: Resolver },
 ): FunctionSecretUse[] {
   const fn = deps.functions.get(functionId);
   let source: string;
@@ -76,4 +76,37 @@ export function secretUsesOf(
       status,
     };
   });
+}
+
+const ANY_CALL = /\.\s*(getSecret|getCompleteSecret)\s*\(/g;
+const LITERAL_ARG = /^\s*(['"`])([A-Za-z0-9_-]+)\1\s*[,)]/;
+
+/**
+ * The ctx.getSecret / getCompleteSecret calls whose name is not a plain string literal
+ * (a variable, a template with `${…}`): the static scan cannot say which secret they read.
+ */
+export function findComputedSecretCalls(source: string): ComputedSecretCall[] {
+  const out: ComputedSecretCall[] = [];
+  const lineStarts = [0];
+  for (let i = 0; i < source.length; i++) if (source[i] === '\n') lineStarts.push(i + 1);
+  for (const m of source.matchAll(ANY_CALL)) {
+    const after = source.slice(m.index + m[0].length, m.index + m[0].length + 200);
+    if (LITERAL_ARG.test(after)) continue;
+    const at = m.index + 1; // the method name, after the dot
+    let line = lineStarts.findLastIndex((s) => s <= at);
+    if (line < 0) line = 0;
+    const text = source.slice(at, source.indexOf(')', at) + 1 || at + 60).split('\n')[0]!.slice(0, 120);
+    out.push({ call: m[1] as ComputedSecretCall['call'], line: line + 1, column: at - lineStarts[line]! + 1, text });
+  }
+  return out;
+}
+
+/** The computed-name calls of a function's handler file (none when the file cannot be read). */
+export function computedSecretCallsOf(functionId: number, deps: { functions: FunctionService; code: Pick<CodeService, 'read'> }): ComputedSecretCall[] {
+  const fn = deps.functions.get(functionId);
+  try {
+    return findComputedSecretCalls(deps.code.read(fn.handler));
+  } catch {
+    return [];
+  }
 }

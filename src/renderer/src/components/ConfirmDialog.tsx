@@ -6,8 +6,10 @@ interface Props {
   title: string;
   children: ReactNode;
   confirmLabel: string;
-  /** Disables the confirm button (e.g. deletion is refused) while still explaining why. */
+  /** The action is refused (the body says why): only a way out is offered, no disabled button. */
   blocked?: boolean;
+  /** Still loading what the confirmation is about: the confirm button waits. */
+  pending?: boolean;
   onConfirm: () => Promise<void>;
   onClose: () => void;
 }
@@ -32,17 +34,14 @@ export function ConfirmDialog(props: Props): ReactNode {
       <div className="confirm-body">{props.children}</div>
       {error ? <ErrorBanner error={error} /> : null}
       <div className="actions">
-        <button type="button" onClick={props.onClose} autoFocus>
-          Cancel
+        <button type="button" onClick={props.onClose}>
+          {props.blocked ? 'Close' : 'Cancel'}
         </button>
-        <button
-          type="button"
-          className="danger"
-          disabled={busy || props.blocked}
-          onClick={() => void confirm()}
-        >
-          {busy ? 'Working…' : props.confirmLabel}
-        </button>
+        {props.blocked ? null : (
+          <button type="button" className="danger" disabled={busy || props.pending} onClick={() => void confirm()}>
+            {busy ? 'Working…' : props.confirmLabel}
+          </button>
+        )}
       </div>
     </Dialog>
   );

@@ -9,6 +9,7 @@ import { plural } from './format';
 import { ErrorBanner, Loading } from './States';
 import { ScopeBadge } from './ScopeBadge';
 import { WhatIfPanel } from './WhatIfPanel';
+import { BlockingFunctions } from './BlockingFunctions';
 
 interface Props {
   kind: 'function' | 'group' | 'key';
@@ -26,7 +27,8 @@ export function DeleteRecordDialog({ kind, id, name, onDelete, onClose }: Props)
     <ConfirmDialog
       title={`Delete ${kind} ${name}?`}
       confirmLabel={p ? `Delete ${kind}${p.keys.length + p.secrets.length ? ' and everything listed' : ''}` : `Delete ${kind}`}
-      blocked={!p || blocked}
+      blocked={blocked}
+      pending={!p}
       onClose={onClose}
       onConfirm={async () => {
         await onDelete();
@@ -45,14 +47,11 @@ function PreviewBody({ kind, preview }: { kind: Props['kind']; preview: DeletePr
     return (
       <div className="blocked" role="alert" data-testid="delete-blocked">
         <p>
-          <strong>This group cannot be deleted:</strong> {plural(preview.blockingFunctions.length, 'function')} require it. Remove the group
-          from these functions first (⚡ Functions → Edit):
+          <strong>This group cannot be deleted:</strong> {plural(preview.blockingFunctions.length, 'function')}{' '}
+          {preview.blockingFunctions.length === 1 ? 'requires' : 'require'} it. Remove the group from {preview.blockingFunctions.length === 1 ? 'this function' : 'these functions'} first
+          (open it, then Edit function):
         </p>
-        <ul>
-          {preview.blockingFunctions.map((f) => (
-            <li key={f.id}>⚡ {f.name}</li>
-          ))}
-        </ul>
+        <BlockingFunctions functions={preview.blockingFunctions} />
       </div>
     );
   }
@@ -63,8 +62,8 @@ function PreviewBody({ kind, preview }: { kind: Props['kind']; preview: DeletePr
         <p>Only the {kind} itself will be removed: it has no keys and no secrets.</p>
       ) : (
         <p className="warn-text">
-          ⚠ This also deletes{' '}
-          {[preview.keys.length ? plural(preview.keys.length, 'key') : null, preview.secrets.length ? plural(preview.secrets.length, 'secret') : null]
+          This also deletes{' '}
+          {[preview.keys.length ? plural(preview.keys.length, 'key') : null, preview.secrets.length ? `${plural(preview.secrets.length, 'secret')}${secretsByScope(preview)}` : null]
             .filter(Boolean)
             .join(' and ')}
           . This cannot be undone.
@@ -72,17 +71,17 @@ function PreviewBody({ kind, preview }: { kind: Props['kind']; preview: DeletePr
       )}
       {preview.keys.length > 0 ? (
         <>
-          <h4>Keys</h4>
+          <h3 className="h4">Keys</h3>
           <ul className="preview-list">
             {preview.keys.map((k) => (
-              <li key={k.id}>🔑 {k.name}</li>
+              <li key={k.id}>{k.name}</li>
             ))}
           </ul>
         </>
       ) : null}
       {preview.secrets.length > 0 ? (
         <>
-          <h4>Secrets</h4>
+          <h3 className="h4">Secrets</h3>
           <ul className="preview-list">
             {preview.secrets.map((s) => (
               <li key={s.id}>
@@ -94,4 +93,12 @@ function PreviewBody({ kind, preview }: { kind: Props['kind']; preview: DeletePr
       ) : null}
     </div>
   );
+}
+
+/** " (1 group secret, 2 key secrets)" when the secrets are of more than one scope, so the count matches the lists it adds up. */
+function secretsByScope(p: DeletePreview): string {
+  const by = new Map<string, number>();
+  for (const s of p.secrets) by.set(s.scope, (by.get(s.scope) ?? 0) + 1);
+  if (by.size < 2) return '';
+  return ` (${[...by].map(([scope, n]) => plural(n, `${scope} secret`)).join(', ')})`;
 }

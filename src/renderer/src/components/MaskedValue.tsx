@@ -1,22 +1,26 @@
-// A secret or key value: masked by default, revealed on request (one at a time),
-// copied to the clipboard (cleared again after 30 s). The value lives only in this
-// component's state while shown.
+// A secret or key value: masked by default, revealed on request (one at a time, hidden
+// again after 30 s or on leaving the screen), copied to the clipboard (cleared again
+// after 30 s). The value lives only in this component's state while shown.
 import { useState, type ReactNode } from 'react';
 import { errorMessage } from '../api/client';
 import { useClipboard } from '../hooks/useClipboard';
 import { useRevealSlot } from '../hooks/useRevealSlot';
+import { announce } from './Announcer';
+import { Icon } from './Icon';
+
+/** One mask for every value: its width must not tell how long the value is. */
+export const MASK = '••••••••';
 
 interface Props {
   slot: string;
   /** Used in button labels, e.g. `secret GREETING`. */
   label: string;
-  length?: number;
   /** The value; `purpose` tells the app (and its audit log) whether it is shown or copied. */
   reveal: (purpose: 'reveal' | 'copy') => Promise<string>;
   brokenReason?: string;
 }
 
-export function MaskedValue({ slot, label, length, reveal, brokenReason }: Props): ReactNode {
+export function MaskedValue({ slot, label, reveal, brokenReason }: Props): ReactNode {
   const { shown, show, hide } = useRevealSlot(slot);
   const [value, setValue] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -28,7 +32,7 @@ export function MaskedValue({ slot, label, length, reveal, brokenReason }: Props
   if (brokenReason) {
     return (
       <span className="masked broken" title={brokenReason}>
-        ⚠ cannot decrypt
+        <Icon name="warn" /> cannot decrypt
       </span>
     );
   }
@@ -50,21 +54,21 @@ export function MaskedValue({ slot, label, length, reveal, brokenReason }: Props
     setError(null);
     try {
       await copy(visible ?? (await reveal('copy')));
+      announce(`Copied ${label}. The clipboard clears in 30 seconds.`);
     } catch (e) {
       setError(errorMessage(e));
     }
   };
-  const mask = '•'.repeat(Math.max(4, Math.min(length ?? 8, 16)));
   return (
     <span className="masked">
       <code className={isShown ? 'value shown' : 'value'} aria-label={isShown ? `value of ${label}` : `masked value of ${label}`}>
-        {visible !== null ? visible || '(empty)' : mask}
+        {visible !== null ? visible || '(empty)' : MASK}
       </code>
-      <button type="button" className="icon" onClick={() => void toggle()} aria-label={`${isShown ? 'Hide' : 'Reveal'} ${label}`} title={isShown ? 'Hide' : 'Reveal'}>
-        {isShown ? '🙈' : '👁'}
+      <button type="button" className="icon" onClick={() => void toggle()} aria-label={`${isShown ? 'Hide' : 'Reveal'} ${label}`} title={isShown ? 'Hide' : 'Reveal (hides again after 30 s)'}>
+        <Icon name={isShown ? 'hide' : 'reveal'} />
       </button>
       <button type="button" className="icon" onClick={() => void doCopy()} aria-label={`Copy ${label}`} title="Copy (clipboard clears after 30 s)">
-        {copied ? '✅' : '📋'}
+        <Icon name={copied ? 'copied' : 'copy'} />
       </button>
       {failed ? <span className="field-error">Clipboard not available here.</span> : null}
       {error ? <span className="field-error">{error}</span> : null}

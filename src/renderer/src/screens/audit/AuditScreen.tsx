@@ -1,6 +1,7 @@
 // The audit log: every change and every disclosure, who made it, and what changed — never
 // a value. Filters by record, scope, kind and time; exports JSON lines; says plainly when
 // the MAC chain is broken and where.
+import { Icon } from '../../components/Icon';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { AuditEntry, AuditRecordKind, Scope } from '../../../../shared/types';
 import { crude, errorMessage } from '../../api/client';
@@ -82,7 +83,9 @@ export function AuditScreen(): ReactNode {
     <div className="screen">
     <section className="panel" aria-labelledby="audit-h">
       <div className="toolbar">
-        <h2 id="audit-h">📜 Audit log</h2>
+        <h1 id="audit-h" tabIndex={-1}>
+          <Icon name="audit" /> Audit log
+        </h1>
         <span className="grow" />
         {q.data ? <span className="muted">{entryCount(q.data.total)}</span> : null}
         <button type="button" onClick={() => void exportLog()}>

@@ -78,7 +78,7 @@ export function FunctionForm({ editing, onClose, onSaved }: Props): ReactNode {
         </Field>
         <fieldset className="field">
           <legend>Methods</legend>
-          <div className="checks">
+          <div className="checks methods">
             {HTTP_METHODS.map((m) => (
               <label key={m} className="check">
                 <input

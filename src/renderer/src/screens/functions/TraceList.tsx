@@ -44,7 +44,7 @@ export function TraceList({ trace }: { trace: SecretAccess[] }): ReactNode {
 export function ConsoleList({ entries }: { entries: ConsoleEntry[] }): ReactNode {
   if (entries.length === 0) return <p className="muted">No console output.</p>;
   return (
-    <pre className="console" aria-label="Console output">
+    <pre className="console" aria-label="Console output" tabIndex={0}>
       {entries.map((e, i) => (
         <div key={i} className={`console-${e.level}`}>
           <span className="console-level">{e.level}</span> {e.message}

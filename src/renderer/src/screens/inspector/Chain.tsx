@@ -2,7 +2,8 @@ import type { ReactNode } from 'react';
 import type { SecretExplanation } from '../../../../shared/types';
 import { crude } from '../../api/client';
 import { MaskedValue } from '../../components/MaskedValue';
-import { SCOPE_ICON, SCOPE_LABEL } from '../../components/ScopeBadge';
+import { Icon } from '../../components/Icon';
+import { SCOPE_LABEL, ScopeIcon } from '../../components/ScopeBadge';
 
 /** The override chain Key > Group > Function > Global for one context. */
 export function Chain({ explanation: x }: { explanation: SecretExplanation }): ReactNode {
@@ -10,12 +11,12 @@ export function Chain({ explanation: x }: { explanation: SecretExplanation }): R
     <>
     {x.refused ? (
       <p className="state error" role="note" data-testid="chain-refused">
-        ⛔ {x.refused}
+        <Icon name="refused" /> {x.refused}
       </p>
     ) : null}
     {x.note ? (
       <p className="muted small" role="note" data-testid="chain-note">
-        ℹ {x.note}
+        <Icon name="info" /> {x.note}
       </p>
     ) : null}
     <ol className="chain" aria-label="Override chain">
@@ -24,7 +25,7 @@ export function Chain({ explanation: x }: { explanation: SecretExplanation }): R
         return (
           <li key={link.scope} className={`chain-link ${state} scope-edge-${link.scope}`} data-state={state} data-scope={link.scope}>
             <span className="chain-scope">
-              {SCOPE_ICON[link.scope]} {SCOPE_LABEL[link.scope]}
+              <ScopeIcon scope={link.scope} /> {SCOPE_LABEL[link.scope]}
             </span>
             <span className="chain-record">{link.scope === 'global' ? 'global' : (link.recordName ?? '—')}</span>
             <span className="chain-value">
@@ -43,7 +44,13 @@ export function Chain({ explanation: x }: { explanation: SecretExplanation }): R
               )}
             </span>
             <span className="chain-verdict">
-              {state === 'wins' ? <strong className="good">✓ wins</strong> : state === 'shadowed' ? <span className="muted">shadowed</span> : null}
+              {state === 'wins' ? (
+                <strong className="good">
+                  <Icon name="ok" /> wins
+                </strong>
+              ) : state === 'shadowed' ? (
+                <span className="muted">shadowed</span>
+              ) : null}
             </span>
           </li>
         );

@@ -1,6 +1,9 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { REVEAL_MS } from '../../hooks/useRevealSlot';
 import type { CompleteSecret, SecretExplanation } from '../../../../shared/types';
 import { crude, errorMessage } from '../../api/client';
+import { Icon } from '../../components/Icon';
+import { MASK } from '../../components/MaskedValue';
 
 /**
  * What `ctx.getCompleteSecret(name)` returns in this context. Masked until asked:
@@ -18,26 +21,32 @@ export function CompleteResult({ explanation: x }: { explanation: SecretExplanat
       setError(errorMessage(e));
     }
   };
+  // Revealed values hide again by themselves, like every other value.
+  useEffect(() => {
+    if (shown === undefined) return;
+    const t = setTimeout(() => setShown(undefined), REVEAL_MS);
+    return () => clearTimeout(t);
+  }, [shown]);
   const masked = maskedShape(x);
   return (
     <div className="complete">
       <div className="toolbar">
-        <h4>
+        <h3 className="h4">
           <code>ctx.getCompleteSecret("{x.name}")</code> in this context
-        </h4>
+        </h3>
         <span className="grow" />
         {shown === undefined ? (
           <button type="button" onClick={() => void reveal()}>
-            👁 Reveal values
+            <Icon name="reveal" /> Reveal values
           </button>
         ) : (
           <button type="button" onClick={() => setShown(undefined)}>
-            🙈 Hide values
+            <Icon name="hide" /> Hide values
           </button>
         )}
       </div>
       {error ? <div className="state error">{error}</div> : null}
-      <pre className="body" data-testid="complete-result">
+      <pre className="body" data-testid="complete-result" tabIndex={0} aria-label={`What getCompleteSecret returns`}>
         {shown === undefined ? masked : JSON.stringify(shown ?? undefined, null, 2) ?? 'undefined'}
       </pre>
     </div>
@@ -47,7 +56,7 @@ export function CompleteResult({ explanation: x }: { explanation: SecretExplanat
 function maskedShape(x: SecretExplanation): string {
   const out: Record<string, unknown> = {};
   const by = new Map(x.chain.map((l) => [l.scope, l]));
-  const mask = '••••••';
+  const mask = MASK;
   if (by.get('global')?.defined && by.get('global')?.applies) out.global = mask;
   if (by.get('function')?.defined && by.get('function')?.applies) out.function = mask;
   if (by.get('group')?.defined && by.get('group')?.applies)

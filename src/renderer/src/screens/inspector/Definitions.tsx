@@ -3,7 +3,7 @@ import { SCOPES_BY_PRECEDENCE, type Scope, type SecretInspection } from '../../.
 import { crude } from '../../api/client';
 import { formatWhen } from '../../components/format';
 import { MaskedValue } from '../../components/MaskedValue';
-import { SCOPE_ICON, SCOPE_LABEL } from '../../components/ScopeBadge';
+import { SCOPE_LABEL, ScopeIcon } from '../../components/ScopeBadge';
 
 const COLUMNS: Scope[] = [...SCOPES_BY_PRECEDENCE].reverse();
 
@@ -15,9 +15,9 @@ export function Definitions({ inspection }: { inspection: SecretInspection }): R
         const defs = inspection.definitions.filter((d) => d.scope === scope);
         return (
           <section key={scope} className={`def-col scope-edge-${scope}`} aria-label={`${SCOPE_LABEL[scope]} definitions`}>
-            <h4>
-              {SCOPE_ICON[scope]} {SCOPE_LABEL[scope]} <span className="muted">({defs.length})</span>
-            </h4>
+            <h3 className="h4">
+              <ScopeIcon scope={scope} /> {SCOPE_LABEL[scope]} <span className="muted">({defs.length})</span>
+            </h3>
             {defs.length === 0 ? <p className="muted small">Not defined at {scope} scope.</p> : null}
             <ul>
               {defs.map((d) => (
@@ -29,7 +29,6 @@ export function Definitions({ inspection }: { inspection: SecretInspection }): R
                   <MaskedValue
                     slot={`def-${d.secretId}`}
                     label={`${inspection.name} at ${scope}${d.recordName ? ` ${d.recordName}` : ''}`}
-                    length={d.valueLength}
                     reveal={async (purpose) => (await crude().secrets.reveal({ id: d.secretId, purpose })).value}
                   />
                   {d.comment ? <div className="muted small">{d.comment}</div> : null}

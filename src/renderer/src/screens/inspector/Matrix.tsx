@@ -1,11 +1,12 @@
 // Functions × callers (no key, then keys grouped by group): which scope answers
 // ctx.getSecret(name) in each cell. A cell opens its chain above.
-import { useRef, type ReactNode } from 'react';
+import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ResolutionMatrix } from '../../../../shared/contract';
 import { SCOPES_BY_PRECEDENCE } from '../../../../shared/types';
 import { plural } from '../../components/format';
-import { SCOPE_LABEL } from '../../components/ScopeBadge';
+import { Icon } from '../../components/Icon';
+import { SCOPE_LABEL, SCOPE_MARK, ScopeIcon } from '../../components/ScopeBadge';
 
 interface Props {
   /** The window the server computed for the filters below (see MATRIX_WINDOW). */
@@ -21,6 +22,8 @@ interface Props {
 export interface MatrixFilters {
   functionFilter: string;
   keyFilter: string;
+  /** Hide refused callers: keys no function in the filter accepts are left out (server side). */
+  acceptedOnly: boolean;
 }
 
 // The whole 500 × 1,001 matrix of the UI benchmark was 6.5 MB of JSON and took a minute to
@@ -59,6 +62,23 @@ export function Matrix({ matrix: m, loading, filters, onFilters, selected, onPic
   const shownKeys = m.columns.length - 1;
   const complete = m.functions.length === m.totalFunctions && shownKeys === m.totalKeys;
 
+  // One Tab stop for the whole grid (the selected cell, else the first); arrows move within it.
+  const selRow = selected ? m.functions.findIndex((f) => f.id === selected.functionId) : -1;
+  const selCol = selected ? m.columns.findIndex((c) => c.keyId === selected.keyId) : -1;
+  const stop = selRow >= 0 && selCol >= 0 ? [selRow, selCol] : [0, 0];
+  const onGridKey = (e: KeyboardEvent) => {
+    const el = e.target as HTMLElement;
+    const fi = Number(el.dataset.fi);
+    const ci = Number(el.dataset.ci);
+    if (Number.isNaN(fi) || Number.isNaN(ci)) return;
+    const to = { ArrowDown: [fi + 1, ci], ArrowUp: [fi - 1, ci], ArrowRight: [fi, ci + 1], ArrowLeft: [fi, ci - 1], Home: [fi, 0], End: [fi, m.columns.length - 1] }[e.key];
+    if (!to) return;
+    e.preventDefault();
+    const [r, c] = [Math.max(0, Math.min(m.functions.length - 1, to[0]!)), Math.max(0, Math.min(m.columns.length - 1, to[1]!))];
+    rowV.scrollToIndex(r);
+    colV.scrollToIndex(c);
+    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`button[data-fi="${r}"][data-ci="${c}"]`)?.focus());
+  };
   const leftPad = padLeft > 0 ? <td className="pad" style={{ width: padLeft }} aria-hidden="true" /> : null;
   const rightPad = padRight > 0 ? <td className="pad" style={{ width: padRight }} aria-hidden="true" /> : null;
 
@@ -84,6 +104,9 @@ export function Matrix({ matrix: m, loading, filters, onFilters, selected, onPic
             placeholder="filter by group or key"
           />
         </label>
+        <label className="check">
+          <input type="checkbox" checked={filters.acceptedOnly} onChange={(e) => onFilters({ ...filters, acceptedOnly: e.target.checked })} /> Hide refused callers
+        </label>
         <span className="muted small" role="status">
           {complete
             ? `Showing all ${plural(m.totalFunctions, 'function')} and ${plural(m.totalKeys, 'key')}.`
@@ -100,11 +123,12 @@ export function Matrix({ matrix: m, loading, filters, onFilters, selected, onPic
             aria-rowcount={m.functions.length + 1}
             aria-colcount={m.columns.length + 1}
             style={{ width: ROW_HEAD_WIDTH + colV.getTotalSize() }}
+            onKeyDown={onGridKey}
           >
             <thead>
               <tr>
                 <th className="corner" style={{ width: ROW_HEAD_WIDTH }}>
-                  Function ↓ / caller →
+                  Function <span aria-hidden="true">↓</span> / caller <span aria-hidden="true">→</span>
                 </th>
                 {leftPad}
                 {vCols.map((v) => {
@@ -124,8 +148,12 @@ export function Matrix({ matrix: m, loading, filters, onFilters, selected, onPic
                         </>
                       ) : (
                         <>
-                          <span className="small muted">👥 {c.groupName}</span>
-                          <span>🔑 {c.keyName}</span>
+                          <span className="small muted">
+                            <Icon name="group" /> {c.groupName}
+                          </span>
+                          <span>
+                            <Icon name="key" /> {c.keyName}
+                          </span>
                         </>
                       )}
                     </th>
@@ -146,7 +174,7 @@ export function Matrix({ matrix: m, loading, filters, onFilters, selected, onPic
                 return (
                   <tr key={f.id} className="matrix-row" aria-rowindex={fi + 2} style={{ height: ROW_HEIGHT }}>
                     <th scope="row" title={f.name}>
-                      ⚡ {f.name}
+                      {f.name}
                     </th>
                     {leftPad}
                     {vCols.map((v) => {
@@ -164,14 +192,24 @@ export function Matrix({ matrix: m, loading, filters, onFilters, selected, onPic
                         >
                           <button
                             type="button"
+                            data-fi={fi}
+                            data-ci={ci}
+                            tabIndex={fi === stop[0] && ci === stop[1] ? 0 : -1}
                             data-function={f.name}
                             data-key={c.keyName ?? ''}
                             data-winner={denied ? 'denied' : (winner ?? '')}
-                            aria-label={`${where}: ${denied ? 'refused (401), the handler does not run' : winner ? `${SCOPE_LABEL[winner]} wins` : 'nothing resolves'}`}
+                            // The name starts with the cell's visible mark (WCAG 2.5.3, label in name).
+                            aria-label={
+                              denied
+                                ? `${filters.acceptedOnly ? '' : '401: '}${where} is refused, the handler does not run`
+                                : winner
+                                  ? `${SCOPE_MARK[winner]}: ${SCOPE_LABEL[winner]} wins for ${where}`
+                                  : `Nothing resolves for ${where}`
+                            }
                             title={`${where}: ${denied ? 'refused (401)' : winner ? `${SCOPE_LABEL[winner]} wins` : 'undefined'}`}
                             onClick={() => onPick(f.id, c.keyId)}
                           >
-                            {denied ? '401' : winner ? SCOPE_LABEL[winner][0] : ''}
+                            {denied ? (filters.acceptedOnly ? '' : '401') : winner ? SCOPE_MARK[winner] : <span aria-hidden="true">—</span>}
                           </button>
                         </td>
                       );
@@ -204,13 +242,15 @@ function Legend(): ReactNode {
       {SCOPES_BY_PRECEDENCE.map((s) => (
         <li key={s}>
           <span className={`swatch win-${s}`} aria-hidden="true">
-            {SCOPE_LABEL[s][0]}
+            {SCOPE_MARK[s]}
           </span>
-          {SCOPE_LABEL[s]} wins
+          <ScopeIcon scope={s} /> {SCOPE_LABEL[s]} wins
         </li>
       ))}
       <li>
-        <span className="swatch win-none" aria-hidden="true" />
+        <span className="swatch win-none" aria-hidden="true">
+          —
+        </span>
         nothing resolves (undefined)
       </li>
       <li>

@@ -1,10 +1,12 @@
-// 🔑 Groups on the left, the selected group's keys on the right.
-import { useMemo, useState, type ReactNode } from 'react';
+// Groups on the left, the selected group's keys on the right; the group is in the URL.
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { ApiKey, ApiKeyGroup } from '../../../../shared/types';
 import { crude } from '../../api/client';
 import { DataTable, type Column } from '../../components/DataTable';
 import { DeleteRecordDialog } from '../../components/DeleteRecordDialog';
-import { plural } from '../../components/format';
+import { countOf, plural } from '../../components/format';
+import { Icon } from '../../components/Icon';
+import { useRoute } from '../../shell/route';
 import { MaskedValue } from '../../components/MaskedValue';
 import { EmptyState, ErrorBanner, Loading } from '../../components/States';
 import { useQuery } from '../../hooks/useQuery';
@@ -23,21 +25,24 @@ type Dialogs =
   | { kind: 'deleteKey'; apiKey: ApiKey }
   | null;
 
-export function ApiKeysScreen(): ReactNode {
+export function ApiKeysScreen({ groupName }: { groupName?: string }): ReactNode {
   const groups = useQuery(() => crude().groups.list({}), [], ['groups.', 'keys.', 'secrets.']);
-  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const { replace } = useRoute();
   const [dialog, setDialog] = useState<Dialogs>(null);
   const list = groups.data;
-  const selected = list?.find((g) => g.id === selectedId) ?? list?.[0] ?? null;
+  const selected = list?.find((g) => g.name === groupName) ?? list?.[0] ?? null;
+  const select = (g: ApiKeyGroup) => replace({ screen: 'keys', group: g.name });
   const taken = useMemo(() => new Set((list ?? []).map((g) => g.name)), [list]);
 
   return (
     <div className="screen">
       <div className="toolbar">
-        <h2>🔑 API keys</h2>
+        <h1 tabIndex={-1}>
+          <Icon name="key" /> API keys
+        </h1>
         <span className="grow" />
         <button type="button" className="primary" onClick={() => setDialog({ kind: 'newGroup' })}>
-          + New group
+          <Icon name="add" /> New group
         </button>
       </div>
       <p className="muted scope-explain">
@@ -68,11 +73,14 @@ export function ApiKeysScreen(): ReactNode {
                   type="button"
                   className={g.id === selected.id ? 'active' : ''}
                   aria-current={g.id === selected.id ? 'true' : undefined}
-                  onClick={() => setSelectedId(g.id)}
+                  onClick={() => select(g)}
                 >
-                  <span className="strong">👥 {g.name}</span> <TamperedMark record={`Group ${g.name}`} tampered={g.tampered} />
+                  <span className="strong">
+                    <Icon name="group" /> {g.name}
+                  </span>{' '}
+                  <TamperedMark record={`Group ${g.name}`} tampered={g.tampered} />
                   <span className="muted small">
-                    {plural(g.keyCount, 'key')} · {plural(g.secretCount, 'secret')}
+                    {plural(g.keyCount, 'key')} · {plural(g.secretCount, 'group secret')}
                   </span>
                 </button>
               </li>
@@ -81,7 +89,7 @@ export function ApiKeysScreen(): ReactNode {
           <GroupDetail group={selected} setDialog={setDialog} />
         </div>
       ) : null}
-      <DialogHost dialog={dialog} close={() => setDialog(null)} taken={taken} onGroupCreated={(g) => setSelectedId(g.id)} />
+      <DialogHost dialog={dialog} close={() => setDialog(null)} taken={taken} onGroupCreated={select} />
     </div>
   );
 }
@@ -90,23 +98,30 @@ function GroupDetail({ group, setDialog }: { group: ApiKeyGroup; setDialog: (d: 
   const keys = useQuery(() => crude().keys.list({ groupId: group.id }), [group.id], ['keys.', 'secrets.', 'groups.']);
   const columns = useMemo(() => keyColumns(setDialog), [setDialog]);
   const [filter, setFilter] = useState('');
+  const [shown, setShown] = useState<number | null>(null);
+  const onRowCount = useCallback((n: number) => setShown(n), []);
   const list = keys.data;
   return (
     <section className="panel" aria-label={`Group ${group.name}`}>
       <div className="toolbar">
-        <h3>👥 {group.name}</h3>
+        <h2>
+          <Icon name="group" /> {group.name}
+        </h2>
         <TamperedMark record={`Group ${group.name}`} tampered={group.tampered} />
         {group.description ? <span className="muted">{group.description}</span> : null}
         <span className="grow" />
-        <button type="button" onClick={() => setDialog({ kind: 'groupSecrets', group })} aria-label={`Secrets of group ${group.name}`}>
-          🔐 Group secrets ({group.secretCount})
-        </button>
-        <button type="button" onClick={() => setDialog({ kind: 'editGroup', group })}>
-          Edit group
-        </button>
-        <button type="button" className="danger-text" onClick={() => setDialog({ kind: 'deleteGroup', group })}>
-          Delete group
-        </button>
+        <span className="head-actions">
+          {/* The visible text is the name: "Group secrets (1)" (WCAG: label in name). */}
+          <button type="button" onClick={() => setDialog({ kind: 'groupSecrets', group })}>
+            <Icon name="secrets" /> Group secrets ({group.secretCount})
+          </button>
+          <button type="button" onClick={() => setDialog({ kind: 'editGroup', group })}>
+            <Icon name="edit" /> Edit group
+          </button>
+          <button type="button" className="danger-text" onClick={() => setDialog({ kind: 'deleteGroup', group })}>
+            <Icon name="delete" /> Delete group
+          </button>
+        </span>
       </div>
       <div className="toolbar">
         {list && list.length > 0 ? (
@@ -120,8 +135,9 @@ function GroupDetail({ group, setDialog }: { group: ApiKeyGroup; setDialog: (d: 
           />
         ) : null}
         <span className="grow" />
+        {list ? <span className="muted">{countOf(filter ? (shown ?? list.length) : list.length, list.length, 'key')}</span> : null}
         <button type="button" className="primary" onClick={() => setDialog({ kind: 'newKey', group })}>
-          + New key
+          <Icon name="add" /> New key
         </button>
       </div>
       {keys.error ? <ErrorBanner error={keys.error} onRetry={keys.reload} /> : null}
@@ -144,8 +160,10 @@ function GroupDetail({ group, setDialog }: { group: ApiKeyGroup; setDialog: (d: 
           columns={columns}
           data={list}
           getRowId={(k) => String(k.id)}
-          template="minmax(140px,1fr) minmax(260px,1.6fr) minmax(100px,1fr) 110px 230px"
+          template="minmax(130px,1.2fr) minmax(150px,1fr) minmax(100px,1.2fr) 70px 190px"
+          collapse={[{ below: 700, template: 'minmax(120px,1fr) minmax(150px,1fr) 70px 190px', hide: ['description'] }]}
           filter={filter}
+          onRowCount={onRowCount}
           filterColumns={['name', 'description']}
           noMatch={`No key matches “${filter}”.`}
         />
@@ -157,8 +175,8 @@ function GroupDetail({ group, setDialog }: { group: ApiKeyGroup; setDialog: (d: 
 function keyColumns(setDialog: (d: Dialogs) => void): Column<ApiKey>[] {
   return [
     { id: 'name', accessorKey: 'name', header: 'Key', sortFn: 'alphanumeric', cell: (c) => (
-        <span className="mono strong">
-          🔑 {c.row.original.name} <TamperedMark record={`Key ${c.row.original.name}`} tampered={c.row.original.tampered} />
+        <span className="mono strong" title={c.row.original.name}>
+          {c.row.original.name} <TamperedMark record={`Key ${c.row.original.name}`} tampered={c.row.original.tampered} />
         </span>
       ) },
     {
@@ -169,7 +187,6 @@ function keyColumns(setDialog: (d: Dialogs) => void): Column<ApiKey>[] {
         <MaskedValue
           slot={`key-${c.row.original.id}`}
           label={`key ${c.row.original.name}`}
-          length={16}
           reveal={async (purpose) => (await crude().keys.reveal({ id: c.row.original.id, purpose })).value}
         />
       ),
@@ -183,10 +200,10 @@ function keyColumns(setDialog: (d: Dialogs) => void): Column<ApiKey>[] {
       cell: (c) => (
         <span className="row-actions">
           <button type="button" onClick={() => setDialog({ kind: 'keySecrets', apiKey: c.row.original })} aria-label={`Secrets of key ${c.row.original.name}`}>
-            🔐 Secrets
+            <Icon name="secrets" /> Secrets
           </button>
           <button type="button" className="danger-text" onClick={() => setDialog({ kind: 'deleteKey', apiKey: c.row.original })} aria-label={`Delete key ${c.row.original.name}`}>
-            Delete
+            <Icon name="delete" /> Delete
           </button>
         </span>
       ),

@@ -9,6 +9,8 @@ import { crude, errorField, errorMessage } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { useClipboard } from '../../hooks/useClipboard';
+import { announce } from '../../components/Announcer';
+import { Icon } from '../../components/Icon';
 
 interface Props {
   group: ApiKeyGroup;
@@ -62,7 +64,7 @@ export function KeyForm({ group, takenNames, onClose, onSaved }: Props): ReactNo
         <Field label="Value (optional)" error={valueProblem ?? (server?.field === 'value' ? server.message : null)} hint="Leave it empty to have one generated. Letters, digits, _ and - only.">
           {(p) => <input {...p} type="password" autoComplete="off" spellCheck={false} value={value} onChange={(e) => setValue(e.target.value)} />}
         </Field>
-        <p className="muted">The key value is shown once after creation.</p>
+        <p className="muted">The key value is shown when the key is created.</p>
         <FormFooter error={server && server.field !== 'name' && server.field !== 'value' ? server.message : null} busy={busy} submitLabel="Create key" onCancel={onClose} />
       </form>
     </Dialog>
@@ -74,13 +76,13 @@ function KeyCreated({ created, onClose }: { created: ApiKey & { value: string };
   return (
     <Dialog title={`Key ${created.name} created`} onClose={onClose}>
       <div className="store-now" role="alert">
-        <strong>Store this key value now.</strong> It is shown in full only this once; later you can reveal it from the 🔑 API keys
-        screen, but treat this moment as your chance to put it in the caller's configuration.
+        <strong>Store this key value now.</strong> Put it in the caller's configuration while it is in front of you; you can reveal it
+        again later on the API keys screen.
       </div>
       <div className="key-value-box">
         <code data-testid="new-key-value">{created.value}</code>
-        <button type="button" className="primary" autoFocus onClick={() => void copy(created.value)}>
-          {copied ? 'Copied ✓' : 'Copy key'}
+        <button type="button" className="primary" data-autofocus onClick={() => void copy(created.value).then(() => announce('Copied the key value. The clipboard clears in 30 seconds.'))}>
+          <Icon name={copied ? 'copied' : 'copy'} /> {copied ? 'Copied' : 'Copy key'}
         </button>
       </div>
       {failed ? <p className="field-error">Clipboard not available here; select the value and copy it by hand.</p> : null}

@@ -5,7 +5,7 @@ import { GLOBAL_SCOPE } from './scopeText';
 export function GlobalSecrets(): ReactNode {
   return (
     <div className="screen">
-      <SecretsPanel scope={GLOBAL_SCOPE} />
+      <SecretsPanel scope={GLOBAL_SCOPE} headingLevel={1} />
     </div>
   );
 }

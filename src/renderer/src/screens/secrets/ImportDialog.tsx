@@ -203,7 +203,7 @@ function ImportRowView({ row, value, picked, onToggle }: { row: ImportRow; value
       </span>
       <span role="cell" className="import-values">
         {value !== undefined && row.status !== 'invalid' ? (
-          <MaskedValue slot={`import-${row.line}`} label={`imported ${name}`} length={row.valueLength} reveal={async () => value} />
+          <MaskedValue slot={`import-${row.line}`} label={`imported ${name}`} reveal={async () => value} />
         ) : null}
         {row.status === 'changed' && row.secretId !== undefined ? (
           <span className="small muted import-current">

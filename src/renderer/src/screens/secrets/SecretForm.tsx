@@ -10,18 +10,22 @@ import { Field } from '../../components/Field';
 import { WhatIfPanel } from '../../components/WhatIfPanel';
 import type { ProposedChange } from '../../../../shared/types';
 import { scopeTitle, type ScopeRef } from './scopeText';
+import { CurrentValue } from './CurrentValue';
+import { NameWarnings } from './NameWarnings';
 
 interface Props {
   scope: ScopeRef;
   /** Names already used in this scope, for the duplicate check. */
   takenNames: Set<string>;
   editing?: SecretSummary;
+  /** A name to start with ("Override here" on an inherited value). */
+  initialName?: string;
   onClose: () => void;
   onSaved?: (s: SecretSummary) => void;
 }
 
-export function SecretForm({ scope, takenNames, editing, onClose, onSaved }: Props): ReactNode {
-  const [name, setName] = useState(editing?.name ?? '');
+export function SecretForm({ scope, takenNames, editing, initialName, onClose, onSaved }: Props): ReactNode {
+  const [name, setName] = useState(editing?.name ?? initialName ?? '');
   const [value, setValue] = useState('');
   const [comment, setComment] = useState(editing?.comment ?? '');
   const [touched, setTouched] = useState({ name: false });
@@ -87,6 +91,8 @@ export function SecretForm({ scope, takenNames, editing, onClose, onSaved }: Pro
             />
           )}
         </Field>
+        <NameWarnings name={name} valid={!nameProblem} />
+        {editing ? <CurrentValue secret={editing} /> : null}
         <Field
           label="Value"
           error={valueProblem ?? serverFor('value')}
@@ -99,6 +105,7 @@ export function SecretForm({ scope, takenNames, editing, onClose, onSaved }: Pro
               autoComplete="off"
               spellCheck={false}
               className="secret-input"
+              data-autofocus={initialName ? true : undefined}
               value={value}
               onChange={(e) => setValue(e.target.value)}
               onKeyDown={(e) => {

@@ -76,7 +76,7 @@ export function SecretHistoryDialog({ secret, onClose, onRestored }: { secret: S
                   {v.current ? <span className="pill good small-pill">current</span> : null}
                 </td>
                 <td>
-                  <MaskedValue slot={`version-${v.id}`} label={`version ${v.n} of ${secret.name}`} length={v.valueLength} reveal={async (purpose) => (await crude().secrets.revealVersion({ versionId: v.id, purpose })).value} />
+                  <MaskedValue slot={`version-${v.id}`} label={`version ${v.n} of ${secret.name}`} reveal={async (purpose) => (await crude().secrets.revealVersion({ versionId: v.id, purpose })).value} />
                 </td>
                 <td>
                   {changeText(v)}

@@ -1,12 +1,15 @@
-// The secrets of one scope: table with filter and sort, masked values, create/edit/delete.
-// Used for global secrets, a function's 🔐, a group's or key's 🔐 and the scope tree.
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+// The secrets of one scope: table with filter and sort, masked values, create/edit/delete,
+// where each is overridden, and (for a function, group or key) the values it inherits.
+// Used for global secrets, a function's secrets, a group's or key's secrets and the scope tree.
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { SecretOverride } from '../../../../shared/contract';
 import type { SecretSummary } from '../../../../shared/types';
 import { crude } from '../../api/client';
 import { takeGlobalSecrets } from '../../api/first-data';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable, type Column } from '../../components/DataTable';
-import { formatWhen, plural } from '../../components/format';
+import { countOf, formatWhen } from '../../components/format';
+import { Icon } from '../../components/Icon';
 import { MaskedValue } from '../../components/MaskedValue';
 import { EmptyState, ErrorBanner, Loading } from '../../components/States';
 import { useQuery } from '../../hooks/useQuery';
@@ -15,6 +18,8 @@ import { WhatIfPanel } from '../../components/WhatIfPanel';
 import { DeletedSecretsDialog, SecretHistoryDialog } from './SecretHistory';
 import { ExportDialog } from './ExportDialog';
 import { ImportDialog } from './ImportDialog';
+import { InheritedSecrets } from './InheritedSecrets';
+import { overrideText } from './overrideText';
 import { SecretForm } from './SecretForm';
 import { scopeExplanation, scopeTitle, type ScopeRef } from './scopeText';
 
@@ -23,10 +28,12 @@ interface Props {
   /** Hide the heading when the caller already shows one. */
   compact?: boolean;
   maxHeight?: string;
+  /** The heading level of the panel's title (1 on a screen of its own). */
+  headingLevel?: 1 | 2;
 }
 
 type Dialogs =
-  | { kind: 'create' }
+  | { kind: 'create'; name?: string }
   | { kind: 'edit'; secret: SecretSummary }
   | { kind: 'delete'; secret: SecretSummary }
   | { kind: 'history'; secret: SecretSummary }
@@ -34,8 +41,9 @@ type Dialogs =
   | { kind: 'import' }
   | { kind: 'export' }
   | null;
+type Row = SecretSummary & { override: SecretOverride | null };
 
-export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
+export function SecretsPanel({ scope, compact, maxHeight, headingLevel = 2 }: Props): ReactNode {
   // The screen the app opens on finds its data already asked for (api/first-data.ts): it
   // shows the first page as soon as it arrives, then every secret.
   const [early] = useState(() => (scope.scope === 'global' ? takeGlobalSecrets() : undefined));
@@ -49,22 +57,38 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
     [scope.scope, scope.scopeId],
     ['secrets.', 'rotation.'],
   );
+  const overrides = useQuery(
+    () => (scope.scope === 'key' ? Promise.resolve([]) : crude().secrets.overrides({ scope: scope.scope, scopeId: scope.scopeId })),
+    [scope.scope, scope.scopeId],
+    ['secrets.', 'functions.', 'keys.', 'groups.'],
+  );
   const firstPage = useResolved(early?.firstPage, early?.firstPageRows);
   const firstPageShown = useAfterPaint(firstPage !== undefined);
   const [filter, setFilter] = useState('');
+  const [shown, setShown] = useState<number | null>(null);
+  const [showInherited, setShowInherited] = useState(false);
   const [dialog, setDialog] = useState<Dialogs>(null);
   // Every secret replaces the first page only after that page was painted, even when both
   // have arrived: rendering 10,000 rows must not delay the first rows on screen.
   const secrets = firstPage && !firstPageShown ? firstPage : (q.data ?? firstPage);
   const partial = secrets !== undefined && secrets !== q.data;
+  const rows = useMemo<Row[] | undefined>(() => {
+    if (!secrets) return undefined;
+    const by = new Map((overrides.data ?? []).map((o) => [o.name, o]));
+    return secrets.map((s) => ({ ...s, override: by.get(s.name) ?? null }));
+  }, [secrets, overrides.data]);
   const taken = useMemo(() => new Set((secrets ?? []).map((s) => s.name)), [secrets]);
-  const columns = useMemo(() => secretColumns(setDialog), []);
+  const hasOverrides = scope.scope !== 'key';
+  const columns = useMemo(() => secretColumns(setDialog, hasOverrides), [hasOverrides]);
+  const onRowCount = useCallback((n: number) => setShown(n), []);
+  const overrideHere = useCallback((name: string) => setDialog({ kind: 'create', name }), []);
   const title = scopeTitle(scope);
+  const Heading = headingLevel === 1 ? 'h1' : 'h2';
 
   let body: ReactNode;
-  if (q.error && !secrets) body = <ErrorBanner error={q.error} onRetry={q.reload} />;
-  else if (!secrets) body = <Loading what="secrets" />;
-  else if (secrets.length === 0)
+  if (q.error && !rows) body = <ErrorBanner error={q.error} onRetry={q.reload} />;
+  else if (!rows) body = <Loading what="secrets" />;
+  else if (rows.length === 0)
     body = (
       <EmptyState
         title={`No secrets in this scope yet`}
@@ -74,7 +98,7 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
           </button>
         }
       >
-        {scopeExplanation(scope)}
+        {compact ? scopeExplanation(scope) : 'Create one to give this scope a value of its own.'}
       </EmptyState>
     );
   else
@@ -82,12 +106,25 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
       <DataTable
         label={title}
         columns={columns}
-        data={secrets}
+        data={rows}
         getRowId={(s) => String(s.id)}
-        template="minmax(150px,1.3fr) minmax(170px,1.3fr) minmax(100px,1.3fr) 170px 190px"
+        template={hasOverrides ? 'minmax(150px,1.2fr) minmax(150px,1fr) minmax(150px,1.3fr) minmax(100px,1fr) 176px 236px' : 'minmax(150px,1.3fr) minmax(150px,1fr) minmax(100px,1.3fr) 176px 236px'}
+        collapse={
+          // Each layout's minimum (columns, gaps, padding) fits the width below which it is used.
+          hasOverrides
+            ? [
+                { below: 1000, template: 'minmax(110px,1.2fr) minmax(130px,1fr) minmax(110px,1.4fr) 236px', hide: ['comment', 'updated'] },
+                { below: 600, template: 'minmax(100px,1fr) minmax(130px,1fr) 236px', hide: ['comment', 'updated', 'overrides'] },
+              ]
+            : [
+                { below: 800, template: 'minmax(120px,1.2fr) minmax(130px,1fr) minmax(100px,1fr) 236px', hide: ['updated'] },
+                { below: 600, template: 'minmax(100px,1fr) minmax(130px,1fr) 236px', hide: ['updated', 'comment'] },
+              ]
+        }
         filter={filter}
         filterColumns={['name', 'comment']}
         maxHeight={maxHeight}
+        onRowCount={onRowCount}
         noMatch={`No secret matches “${filter}”.`}
       />
     );
@@ -95,8 +132,12 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
   return (
     <section className="panel" aria-label={title} aria-busy={partial || undefined}>
       <div className="toolbar">
-        {compact ? null : <h2>{title}</h2>}
-        {secrets && secrets.length > 0 ? (
+        {compact ? null : (
+          <Heading tabIndex={headingLevel === 1 ? -1 : undefined}>
+            <Icon name={scope.scope === 'global' ? 'global' : 'secrets'} /> {title}
+          </Heading>
+        )}
+        {secrets && (secrets.length > 0 || showInherited) ? (
           <input
             type="search"
             className="filter"
@@ -108,9 +149,18 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
         ) : null}
         <span className="grow" />
         {secrets ? (
-          <span className="muted">
-            {!partial ? plural(secrets.length, 'secret') : q.error ? `first ${plural(secrets.length, 'secret')} shown` : 'loading all secrets…'}
+          <span className="muted" data-testid="secrets-count">
+            {!partial
+              ? countOf(filter ? (shown ?? secrets.length) : secrets.length, secrets.length, 'secret')
+              : q.error
+                ? `first ${countOf(secrets.length, secrets.length, 'secret')} shown`
+                : 'loading all secrets…'}
           </span>
+        ) : null}
+        {scope.scope !== 'global' ? (
+          <label className="check">
+            <input type="checkbox" checked={showInherited} onChange={(e) => setShowInherited(e.target.checked)} /> Show inherited
+          </label>
         ) : null}
         <button type="button" onClick={() => setDialog({ kind: 'deleted' })}>
           Recently deleted
@@ -122,13 +172,14 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
           Export…
         </button>
         <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>
-          + New secret
+          <Icon name="add" /> New secret
         </button>
       </div>
       {compact ? null : <p className="muted scope-explain">{scopeExplanation(scope)}</p>}
       {q.error && secrets ? <ErrorBanner error={q.error} onRetry={q.reload} /> : null}
       {body}
-      {dialog?.kind === 'create' ? <SecretForm scope={scope} takenNames={taken} onClose={() => setDialog(null)} onSaved={q.reload} /> : null}
+      {showInherited ? <InheritedSecrets scope={scope} filter={filter} onOverride={overrideHere} /> : null}
+      {dialog?.kind === 'create' ? <SecretForm scope={scope} takenNames={taken} initialName={dialog.name} onClose={() => setDialog(null)} onSaved={q.reload} /> : null}
       {dialog?.kind === 'edit' ? (
         <SecretForm scope={scope} takenNames={taken} editing={dialog.secret} onClose={() => setDialog(null)} onSaved={q.reload} />
       ) : null}
@@ -158,14 +209,18 @@ export function SecretsPanel({ scope, compact, maxHeight }: Props): ReactNode {
   );
 }
 
-function secretColumns(setDialog: (d: Dialogs) => void): Column<SecretSummary>[] {
-  return [
+function secretColumns(setDialog: (d: Dialogs) => void, withOverrides: boolean): Column<Row>[] {
+  const cols: Column<Row>[] = [
     {
       id: 'name',
       accessorKey: 'name',
       header: 'Name',
       sortFn: 'alphanumeric',
-      cell: (c) => <span className="mono strong">{c.row.original.name}</span>,
+      cell: (c) => (
+        <span className="mono strong" title={c.row.original.name}>
+          {c.row.original.name}
+        </span>
+      ),
     },
     {
       id: 'value',
@@ -177,13 +232,32 @@ function secretColumns(setDialog: (d: Dialogs) => void): Column<SecretSummary>[]
           <MaskedValue
             slot={`secret-${s.id}`}
             label={`secret ${s.name}`}
-            length={s.valueLength}
             brokenReason={s.decryptionError}
             reveal={async (purpose) => (await crude().secrets.reveal({ id: s.id, purpose })).value}
           />
         );
       },
     },
+  ];
+  if (withOverrides) {
+    cols.push({
+      id: 'overrides',
+      accessorFn: (s) => s.override?.overridden ?? 0,
+      header: 'Overridden',
+      sortFn: 'basic',
+      cell: (c) => {
+        const o = c.row.original.override;
+        if (!o) return <span className="muted">—</span>;
+        const text = overrideText(o);
+        return (
+          <span className={`override${o.overridden === o.reached ? ' all' : ''}`} title={text} data-testid="override-note">
+            {text}
+          </span>
+        );
+      },
+    });
+  }
+  cols.push(
     {
       id: 'comment',
       accessorFn: (s) => s.comment ?? '',
@@ -205,10 +279,10 @@ function secretColumns(setDialog: (d: Dialogs) => void): Column<SecretSummary>[]
       cell: (c) => (
         <span className="row-actions">
           <button type="button" onClick={() => setDialog({ kind: 'edit', secret: c.row.original })} aria-label={`Edit ${c.row.original.name}`}>
-            Edit
+            <Icon name="edit" /> Edit
           </button>
           <button type="button" onClick={() => setDialog({ kind: 'history', secret: c.row.original })} aria-label={`History of ${c.row.original.name}`}>
-            History
+            <Icon name="history" /> History
           </button>
           <button
             type="button"
@@ -216,10 +290,11 @@ function secretColumns(setDialog: (d: Dialogs) => void): Column<SecretSummary>[]
             onClick={() => setDialog({ kind: 'delete', secret: c.row.original })}
             aria-label={`Delete ${c.row.original.name}`}
           >
-            Delete
+            <Icon name="delete" /> Delete
           </button>
         </span>
       ),
     },
-  ];
+  );
+  return cols;
 }

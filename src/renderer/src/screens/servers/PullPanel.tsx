@@ -1,5 +1,6 @@
 // Pull: a preview of what the server has (new, changed, only here), the records to take
 // ticked, then one transaction that applies them all or none.
+import { Icon } from '../../components/Icon';
 import { useState, type ReactNode } from 'react';
 import type { PullResult, ServerConnection, SyncComparison } from '../../../../shared/sync';
 import { crude } from '../../api/client';
@@ -80,7 +81,7 @@ export function PullPanel({ server }: { server: ServerConnection }): ReactNode {
       {error ? <ErrorBanner error={error} /> : null}
       {result ? (
         <div className="state sync-done" role="status">
-          ✅ {result.summary}
+          <Icon name="ok" /> {result.summary}
         </div>
       ) : null}
       {comparison ? (

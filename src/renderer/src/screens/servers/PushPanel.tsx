@@ -1,5 +1,6 @@
 // Push: choose local changes, preview the server calls and what the server's callers will
 // read, confirm with the server named, then see each record's outcome.
+import { Icon } from '../../components/Icon';
 import { useState, type ReactNode } from 'react';
 import type { PushPlan, PushResult, ServerConnection, SyncComparison } from '../../../../shared/sync';
 import { crude } from '../../api/client';
@@ -175,7 +176,7 @@ function PushOutcomes({ result }: { result: PushResult }): ReactNode {
   return (
     <section aria-label="Push outcome" className="sync-plan">
       <div className={`state ${result.failed + result.skipped ? 'error' : 'sync-done'}`} role="status">
-        {result.failed + result.skipped ? '⚠' : '✅'} {result.summary}
+        <Icon name={result.failed + result.skipped ? 'warn' : 'ok'} /> {result.summary}
       </div>
       <div className="sync-scroll">
         <table className="sync-table" aria-label="Outcome per record">

@@ -1,17 +1,18 @@
 // The records of a comparison, grouped by kind, with what differs and both values masked;
 // in pull and push mode each row the operator may choose has a checkbox.
+import { Icon, type IconName } from '../../components/Icon';
 import type { ReactNode } from 'react';
 import type { SyncComparison, SyncRecordKind, SyncRow } from '../../../../shared/sync';
 import { LocalValue, ServerValue } from './SyncValues';
 
 export type RecordsMode = 'pull' | 'push' | 'view';
 
-const KINDS: { kind: SyncRecordKind; title: string; icon: string }[] = [
-  { kind: 'group', title: 'Groups', icon: '👥' },
-  { kind: 'key', title: 'API keys', icon: '🔑' },
-  { kind: 'function', title: 'Functions', icon: '⚡' },
-  { kind: 'file', title: 'Handler files', icon: '📄' },
-  { kind: 'secret', title: 'Secrets', icon: '🔐' },
+const KINDS: { kind: SyncRecordKind; title: string; icon: IconName }[] = [
+  { kind: 'group', title: 'Groups', icon: 'group' },
+  { kind: 'key', title: 'API keys', icon: 'key' },
+  { kind: 'function', title: 'Functions', icon: 'function' },
+  { kind: 'file', title: 'Handler files', icon: 'handler' },
+  { kind: 'secret', title: 'Secrets', icon: 'secrets' },
 ];
 
 const WORDS: Record<RecordsMode, Record<SyncRow['presence'], { text: string; tone: string }>> = {
@@ -37,7 +38,9 @@ function note(row: SyncRow, mode: RecordsMode): ReactNode {
   if (problem && (mode !== 'pull' || row.presence !== 'local')) return <span className="bad">Cannot be {mode === 'push' ? 'pushed' : 'pulled'}: {problem}.</span>;
   if (mode === 'pull' && row.presence === 'local') return <span className="muted">Kept as it is; push it to send it to the server.</span>;
   if (mode === 'push' && row.presence === 'server') return <span className="warn">Ticked, it is deleted on the server.</span>;
-  if (row.warning) return <span className="warn">⚠ {row.warning}</span>;
+  if (row.warning) return <span className="warn">
+        <Icon name="warn" /> {row.warning}
+      </span>;
   return null;
 }
 
@@ -75,7 +78,7 @@ export function RecordsTable({
             <tbody key={kind}>
               <tr className="sync-kind">
                 <th colSpan={mode !== 'view' ? 7 : 6} scope="colgroup">
-                  {icon} {title} <span className="count">{mine.length}</span>
+                  <Icon name={icon} /> {title} <span className="count">{mine.length}</span>
                 </th>
               </tr>
               {mine.map((row) => {

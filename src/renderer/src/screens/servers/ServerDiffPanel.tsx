@@ -18,7 +18,7 @@ export function ServerDiffPanel({ name }: { name: string }): ReactNode {
   const list = servers.data ?? [];
   const chosen = list.find((s) => s.id === serverId) ?? list[0];
   if (servers.data && list.length === 0) {
-    return <p className="muted small">Add a server under 🛰 Servers to compare what handlers read for {name} here and there.</p>;
+    return <p className="muted small">Add a server under Servers to compare what handlers read for {name} here and there.</p>;
   }
   if (!chosen) return null;
   const compare = async () => {

@@ -51,7 +51,7 @@ export function ServerForm({ existing, taken, onClose, onSaved }: { existing?: S
         <Field
           label="Management API URL"
           error={shown('url')}
-          hint={url && !serverUrlProblem(url) && isInsecureServerUrl(url) ? '⚠ http:// to another machine: the management key would cross the network unencrypted.' : 'The server’s management port, 9000 by default: https://functions.example.com:9000'}
+          hint={url && !serverUrlProblem(url) && isInsecureServerUrl(url) ? 'Warning: http:// to another machine: the management key would cross the network unencrypted.' : 'The server’s management port, 9000 by default: https://functions.example.com:9000'}
         >
           {(p) => <input {...p} autoComplete="off" spellCheck={false} inputMode="url" placeholder="https://functions.example.com:9000" value={url} onChange={(e) => setUrl(e.target.value)} />}
         </Field>

@@ -1,5 +1,6 @@
-// 🛰 Servers: the Crude Functions servers this app syncs with (staging, production…), and
+// Servers: the Crude Functions servers this app syncs with (staging, production…), and
 // for the chosen one: pull, diff and push.
+import { Icon } from '../../components/Icon';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { ServerCheck, ServerConnection } from '../../../../shared/sync';
 import { crude, errorMessage } from '../../api/client';
@@ -8,6 +9,7 @@ import { formatWhen, plural } from '../../components/format';
 import { EmptyState, ErrorBanner, Loading } from '../../components/States';
 import { Tabs } from '../../components/Tabs';
 import { useQuery } from '../../hooks/useQuery';
+import { useRoute } from '../../shell/route';
 import { DiffPanel } from './DiffPanel';
 import { PullPanel } from './PullPanel';
 import { PushPanel } from './PushPanel';
@@ -17,21 +19,25 @@ import './servers.css';
 type Tab = 'pull' | 'diff' | 'push';
 type Dialogs = { kind: 'add' } | { kind: 'edit'; server: ServerConnection } | { kind: 'remove'; server: ServerConnection } | null;
 
-export function ServersScreen({ serverId }: { serverId?: number }): ReactNode {
+/** `serverName`: the server the route names (#/servers/<name>); the first one otherwise. */
+export function ServersScreen({ serverName }: { serverName?: string }): ReactNode {
   const servers = useQuery(() => crude().servers.list({}), [], ['servers.', 'sync.']);
-  const [selectedId, setSelectedId] = useState<number | null>(serverId ?? null);
+  const { replace } = useRoute();
   const [dialog, setDialog] = useState<Dialogs>(null);
   const list = servers.data;
-  const selected = list?.find((s) => s.id === selectedId) ?? list?.[0] ?? null;
+  const selected = list?.find((s) => s.name === serverName) ?? list?.[0] ?? null;
+  const select = (name?: string) => replace({ screen: 'servers', server: name });
   const taken = useMemo(() => new Set((list ?? []).map((s) => s.name)), [list]);
 
   return (
     <div className="screen">
       <div className="toolbar">
-        <h2>🛰 Servers</h2>
+        <h1 tabIndex={-1}>
+          <Icon name="server" /> Servers
+        </h1>
         <span className="grow" />
         <button type="button" className="primary" onClick={() => setDialog({ kind: 'add' })}>
-          + Add server
+          <Icon name="add" /> Add server
         </button>
       </div>
       <p className="muted scope-explain">
@@ -57,10 +63,12 @@ export function ServersScreen({ serverId }: { serverId?: number }): ReactNode {
           <ul className="group-list" aria-label="Servers">
             {list.map((s) => (
               <li key={s.id}>
-                <button type="button" className={s.id === selected.id ? 'active' : ''} aria-current={s.id === selected.id ? 'true' : undefined} onClick={() => setSelectedId(s.id)}>
-                  <span className="strong">🛰 {s.name}</span>
+                <button type="button" className={s.id === selected.id ? 'active' : ''} aria-current={s.id === selected.id ? 'true' : undefined} onClick={() => select(s.name)}>
+                  <span className="strong">
+                    <Icon name="server" /> {s.name}
+                  </span>
                   <span className="muted small ellipsis">{s.url}</span>
-                  {s.keyProblem ? <span className="bad small">⚠ key must be entered again</span> : s.insecure ? <span className="warn small">⚠ not encrypted (http)</span> : null}
+                  {s.keyProblem ? <span className="bad small"><Icon name="warn" /> key must be entered again</span> : s.insecure ? <span className="warn small"><Icon name="warn" /> not encrypted (http)</span> : null}
                 </button>
               </li>
             ))}
@@ -69,7 +77,7 @@ export function ServersScreen({ serverId }: { serverId?: number }): ReactNode {
         </div>
       ) : null}
       {dialog?.kind === 'add' || dialog?.kind === 'edit' ? (
-        <ServerForm existing={dialog.kind === 'edit' ? dialog.server : undefined} taken={taken} onClose={() => setDialog(null)} onSaved={(s) => setSelectedId(s.id)} />
+        <ServerForm existing={dialog.kind === 'edit' ? dialog.server : undefined} taken={taken} onClose={() => setDialog(null)} onSaved={(s) => select(s.name)} />
       ) : null}
       {dialog?.kind === 'remove' ? (
         <ConfirmDialog
@@ -77,7 +85,7 @@ export function ServersScreen({ serverId }: { serverId?: number }): ReactNode {
           confirmLabel="Remove server"
           onConfirm={async () => {
             await crude().servers.delete({ id: dialog.server.id });
-            setSelectedId(null);
+            select(undefined);
           }}
           onClose={() => setDialog(null)}
         >
@@ -109,7 +117,9 @@ function ServerDetail({ server, onEdit, onRemove }: { server: ServerConnection; 
   return (
     <section className="panel" aria-label={`Server ${server.name}`}>
       <div className="toolbar">
-        <h3>🛰 {server.name}</h3>
+        <h2>
+          <Icon name="server" /> {server.name}
+        </h2>
         <code className="small">{server.url}</code>
         {server.insecure ? <span className="pill warn" title="The management key crosses the network unencrypted.">http</span> : null}
         <span className="grow" />
@@ -131,7 +141,7 @@ function ServerDetail({ server, onEdit, onRemove }: { server: ServerConnection; 
       {check ? (
         'ok' in check ? (
           <p className="good small" role="status" data-testid="server-check">
-            ✅ Connected: {plural(check.ok.functions, 'function')}, {plural(check.ok.groups, 'group')}, {plural(check.ok.keys, 'key')},{' '}
+            <Icon name="ok" /> Connected: {plural(check.ok.functions, 'function')}, {plural(check.ok.groups, 'group')}, {plural(check.ok.keys, 'key')},{' '}
             {plural(check.ok.secrets, 'secret')}, {plural(check.ok.sources, 'code source')}; encryption key version {check.ok.rotation.currentVersion}
             {check.ok.rotation.isInProgress ? ' (a key rotation is running there)' : ''}.
           </p>
@@ -152,9 +162,9 @@ function ServerDetail({ server, onEdit, onRemove }: { server: ServerConnection; 
       <Tabs
         label={`Sync with ${server.name}`}
         tabs={[
-          { key: 'pull', label: '⬇ Pull' },
-          { key: 'diff', label: '⇄ Diff' },
-          { key: 'push', label: '⬆ Push' },
+          { key: 'pull', label: 'Pull' },
+          { key: 'diff', label: 'Diff' },
+          { key: 'push', label: 'Push' },
         ]}
         active={tab}
         onChange={setTab}

@@ -14,7 +14,6 @@ export function LocalValue({ row }: { row: SyncRow }): ReactNode {
     <MaskedValue
       slot={`sync-local-${row.ref}`}
       label={`${row.label} here`}
-      length={row.local.valueLength}
       reveal={async (purpose) => (row.kind === 'secret' ? (await crude().secrets.reveal({ id, purpose })).value : (await crude().keys.reveal({ id, purpose })).value)}
     />
   );
@@ -22,12 +21,11 @@ export function LocalValue({ row }: { row: SyncRow }): ReactNode {
 
 export function ServerValue({ row, snapshotId }: { row: SyncRow; snapshotId: string }): ReactNode {
   if (!row.server || (row.kind !== 'secret' && row.kind !== 'key')) return <span className="muted">—</span>;
-  if (row.server.valueLength === undefined) return <span className="masked broken">⚠ no value</span>;
+  if (row.server.valueLength === undefined) return <span className="masked broken">no value</span>;
   return (
     <MaskedValue
       slot={`sync-server-${row.ref}`}
       label={`${row.label} on the server`}
-      length={row.server.valueLength}
       reveal={async (purpose) => (await crude().sync.reveal({ snapshotId, ref: row.ref, purpose })).value}
     />
   );
@@ -47,7 +45,7 @@ export function Answer({ answer, side, snapshotId, slot, label }: { answer: Winn
   return (
     <span className="sync-answer">
       <ScopeBadge scope={scope} />
-      {reveal ? <MaskedValue slot={slot} label={label} length={answer.valueLength ?? undefined} reveal={reveal} /> : null}
+      {reveal ? <MaskedValue slot={slot} label={label} reveal={reveal} /> : null}
     </span>
   );
 }

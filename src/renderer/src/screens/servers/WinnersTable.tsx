@@ -1,5 +1,6 @@
 // The per-winner diff: for each function × caller, does ctx.getSecret(name) answer the same
 // here and on the server? One row per answer that differs, both values masked.
+import { Icon } from '../../components/Icon';
 import type { ReactNode } from 'react';
 import type { SyncComparison, WinnerDiff } from '../../../../shared/sync';
 import { Answer } from './SyncValues';
@@ -39,8 +40,10 @@ export function WinnersTable({ comparison }: { comparison: SyncComparison }): Re
             const id = `${w.functionName}|${callerText(w)}|${w.name ?? ''}`;
             return (
               <tr key={id} data-testid="winner-row">
-                <td className="mono">⚡ {w.functionName}</td>
-                <td className="mono">{w.caller ? `🔑 ${callerText(w)}` : <span className="muted">no key (public)</span>}</td>
+                <td className="mono">
+                  <Icon name="function" /> {w.functionName}
+                </td>
+                <td className="mono">{w.caller ? <><Icon name="key" /> {callerText(w)}</> : <span className="muted">no key (public)</span>}</td>
                 <td className="mono">{w.name ?? <span className="muted">(the call itself)</span>}</td>
                 <td>
                   {w.name === null && !w.local.refused ? (

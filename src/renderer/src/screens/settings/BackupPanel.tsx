@@ -1,5 +1,6 @@
 // The encrypted backup: make one (a .cfbackup file sealed under a passphrase), restore one
 // (the current installation is kept aside, not deleted), and when to be reminded.
+import { Icon } from '../../components/Icon';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { BackupStatus } from '../../../../shared/types';
 import { crude, errorField, errorMessage } from '../../api/client';
@@ -21,7 +22,9 @@ export function BackupPanel(): ReactNode {
   const s = status.data;
   return (
     <section className="panel settings-section" aria-labelledby="backup-h" id="backup">
-      <h3 id="backup-h">💾 Backup</h3>
+      <h2 id="backup-h">
+        <Icon name="backup" /> Backup
+      </h2>
       <p className="small muted">
         One encrypted file with the whole installation — functions, handler files, groups, keys, secrets with their history,
         settings, the audit log — and the encryption keys, so the database and its keys are never lost apart.
@@ -149,7 +152,7 @@ function RestoreBackup(): ReactNode {
         if (file && passphrase) setConfirming(true);
       }}
     >
-      <h4>Restore a backup</h4>
+      <h3>Restore a backup</h3>
       <div className="field">
         <span className="label-like">Backup file</span>
         <label className="file-button">

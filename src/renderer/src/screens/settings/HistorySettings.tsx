@@ -1,4 +1,5 @@
 // How long secret versions and audit entries are kept.
+import { Icon } from '../../components/Icon';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { Settings } from '../../../../shared/types';
 import { crude, errorField, errorMessage } from '../../api/client';
@@ -18,7 +19,9 @@ export function HistorySettings(): ReactNode {
   if (!settings.data) return <Loading what="settings" />;
   return (
     <section className="panel settings-section" aria-labelledby="history-h">
-      <h3 id="history-h">🕘 History and audit</h3>
+      <h2 id="history-h">
+        <Icon name="history" /> History and audit
+      </h2>
       <p className="small muted">Every secret keeps its earlier values, and every change and disclosure is in the audit log.</p>
       <HistoryForm settings={settings.data} />
     </section>

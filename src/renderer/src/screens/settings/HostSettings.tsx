@@ -4,6 +4,8 @@ import type { Settings } from '../../../../shared/types';
 import { crude, errorField, errorMessage } from '../../api/client';
 import { Field } from '../../components/Field';
 import { ErrorBanner, Loading } from '../../components/States';
+import { Icon } from '../../components/Icon';
+import type { HostStatus } from '../../../../shared/types';
 import { useQuery } from '../../hooks/useQuery';
 
 function intProblem(label: string, text: string, min: number, max: number): string | null {
@@ -21,7 +23,9 @@ export function HostSettings(): ReactNode {
   if (!settings.data) return <Loading what="settings" />;
   return (
     <section className="panel settings-section" aria-labelledby="host-h">
-      <h3 id="host-h">⚡ Function host</h3>
+      <h2 id="host-h">
+        <Icon name="function" /> Function host
+      </h2>
       <p className="small">
         {host.data?.running && host.data.url ? (
           <>
@@ -29,7 +33,7 @@ export function HostSettings(): ReactNode {
             {host.data.requestedPort !== settings.data.hostPort ? (
               <span className="muted">
                 {' '}
-                — started with {host.data.requestedPort === 0 ? 'any free port' : `port ${host.data.requestedPort}`} (a saved change or
+                — started with {host.data.requestedPort === 0 ? 'any free port' : `port ${host.data.requestedPort}`} (a saved change or{' '}
                 <code className="nowrap">--host-port</code>); the port below is used from the next start.
               </span>
             ) : host.data.requestedPort !== 0 && host.data.port !== host.data.requestedPort ? (
@@ -40,7 +44,7 @@ export function HostSettings(): ReactNode {
           <span className="bad">Not running{host.data?.error ? `: ${host.data.error}` : ''}</span>
         )}
       </p>
-      <HostForm settings={settings.data} />
+      <HostForm settings={settings.data} host={host.data} />
       {info.data ? (
         <dl className="facts">
           <dt>Mode</dt>
@@ -67,7 +71,14 @@ function localHostsProblem(text: string): string | null {
   return null;
 }
 
-function HostForm({ settings }: { settings: Settings }): ReactNode {
+/** The port field's hint: the saved port is not always the one in use (--host-port, a taken port). */
+function portHint(saved: number, host: HostStatus | undefined): string {
+  const base = '0 picks a free port at each start.';
+  if (!host?.running || host.port === null || host.port === saved) return base;
+  return `Saved: ${saved === 0 ? 'any free port' : saved}, used from the next start. Running now on port ${host.port}. ${base}`;
+}
+
+function HostForm({ settings, host }: { settings: Settings; host: HostStatus | undefined }): ReactNode {
   const [port, setPort] = useState(String(settings.hostPort));
   const [retention, setRetention] = useState(String(settings.logRetention));
   const [timeout, setTimeoutText] = useState(String(settings.requestTimeoutMs / 1000));
@@ -104,7 +115,7 @@ function HostForm({ settings }: { settings: Settings }): ReactNode {
   };
   return (
     <form className="grid-form narrow-form" onSubmit={(e) => void submit(e)} noValidate>
-        <Field label="Host port" error={fieldError(portProblem, 'hostPort')} hint="0 picks a free port at each start.">
+        <Field label="Host port (saved)" error={fieldError(portProblem, 'hostPort')} hint={portHint(settings.hostPort, host)}>
           {(p) => <input {...p} inputMode="numeric" value={port} onChange={edit(setPort)} />}
         </Field>
         <Field label="Execution log entries kept per function" error={fieldError(retentionProblem, 'logRetention')}>

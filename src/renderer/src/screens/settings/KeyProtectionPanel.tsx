@@ -1,6 +1,7 @@
 // Key protection: whether the OS keychain wraps the keys in the key file or only the file's
 // permissions guard them (and why), switching between the two, and the recovery kit that
 // lets keychain-wrapped keys move to another machine.
+import { Icon } from '../../components/Icon';
 import { useState, type ReactNode } from 'react';
 import type { KeyProtectionStatus } from '../../../../shared/types';
 import { crude, errorMessage } from '../../api/client';
@@ -19,7 +20,9 @@ export function KeyProtectionPanel(): ReactNode {
   const s = status.data;
   return (
     <section className="panel settings-section" aria-labelledby="keyprot-h" id="key-protection">
-      <h3 id="keyprot-h">🗝 Key protection</h3>
+      <h2 id="keyprot-h">
+        <Icon name="key" /> Key protection
+      </h2>
       {s.protection === 'keychain' ? (
         <div className="state ok" role="status" data-testid="key-protection">
           <strong>Keys are wrapped by the OS keychain</strong> ({s.backend}). The key file holds no key in the clear, and it opens only on this
@@ -100,7 +103,7 @@ function RecoveryKit({ status, onCreated }: { status: KeyProtectionStatus; onCre
   const kit = status.recoveryKit;
   return (
     <div className="recovery-kit">
-      <h4>Recovery kit</h4>
+      <h3>Recovery kit</h3>
       <p className="small muted">
         The keys alone, sealed under a passphrase like a backup (a <code>.cfkeys</code> file). Keys wrapped by the OS keychain cannot leave this
         machine; with the kit, start the app once with <code>--restore-keys FILE</code> to put them back next to their database — on a new

@@ -47,7 +47,7 @@ export function PassphraseForm({ title, submitLabel, busyLabel, hint, onSubmit }
   };
   return (
     <form className="grid-form narrow-form" onSubmit={(e) => void submit(e)} noValidate aria-label={title}>
-      <h4>{title}</h4>
+      <h3>{title}</h3>
       <Field label="Passphrase" error={touched ? problem : null} hint={hint}>
         {(p) => <input {...p} type="password" autoComplete="new-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />}
       </Field>

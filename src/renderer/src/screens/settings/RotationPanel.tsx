@@ -4,6 +4,7 @@ import { crude, errorMessage } from '../../api/client';
 import { Field } from '../../components/Field';
 import { formatWhen } from '../../components/format';
 import { ErrorBanner, Loading } from '../../components/States';
+import { Icon } from '../../components/Icon';
 import { useEvent } from '../../hooks/useEvent';
 import { useQuery } from '../../hooks/useQuery';
 
@@ -44,7 +45,9 @@ export function RotationPanel(): ReactNode {
   const pct = p && p.total > 0 ? Math.round((p.done / p.total) * 100) : inProgress ? 0 : 100;
   return (
     <section className="panel settings-section" aria-labelledby="enc-h">
-      <h3 id="enc-h">🔐 Encryption</h3>
+      <h2 id="enc-h">
+        <Icon name="secrets" /> Encryption
+      </h2>
       <dl className="facts">
         <dt>Current key version</dt>
         <dd>
@@ -72,7 +75,13 @@ export function RotationPanel(): ReactNode {
       <IntervalForm days={s.intervalDays} />
       <div className="rotate">
         <button type="button" className="primary" disabled={inProgress} onClick={() => void rotate()}>
-          {inProgress ? 'Rotating…' : '↻ Rotate now'}
+          {inProgress ? (
+            'Rotating…'
+          ) : (
+            <>
+              <Icon name="rotate" /> Rotate now
+            </>
+          )}
         </button>
         {inProgress || p ? (
           <div className="progress-line">

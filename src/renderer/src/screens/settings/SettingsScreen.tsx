@@ -4,12 +4,15 @@ import { HistorySettings } from './HistorySettings';
 import { HostSettings } from './HostSettings';
 import { KeyProtectionPanel } from './KeyProtectionPanel';
 import { RotationPanel } from './RotationPanel';
+import { Icon } from '../../components/Icon';
 
 export function SettingsScreen(): ReactNode {
   return (
     <div className="screen">
       <div className="toolbar">
-        <h2>⚙ Settings</h2>
+        <h1 tabIndex={-1}>
+          <Icon name="settings" /> Settings
+        </h1>
       </div>
       <div className="settings-grid">
         <RotationPanel />

@@ -1,6 +1,9 @@
 // Scope tree: every place a secret can live, with counts; pick a node to edit its
 // secrets beside the tree; pick a secret name to mark every node that defines it.
 import { useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { plural } from '../../components/format';
+import { Icon } from '../../components/Icon';
+import { useRoute, type Route } from '../../shell/route';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { crude } from '../../api/client';
 import { NamePicker } from '../../components/NamePicker';
@@ -11,7 +14,19 @@ import { buildTree, type TreeNode } from './buildTree';
 
 const ROW = 30;
 
-export function ScopeTreeScreen(): ReactNode {
+type TreeRoute = Extract<Route, { screen: 'tree' }>;
+
+/** The node a route names ("#/secrets/group/shipping"), once the records are loaded. */
+function nodeIdOf(route: TreeRoute, data: { fns?: { id: number; name: string }[]; groups?: { id: number; name: string }[]; keys?: { id: number; name: string; groupName: string }[] }): string | null {
+  if (!route.scope || !route.record) return null;
+  if (route.scope === 'function') return data.fns?.find((f) => f.name === route.record) ? `f${data.fns.find((f) => f.name === route.record)!.id}` : null;
+  if (route.scope === 'group') return data.groups?.find((g) => g.name === route.record) ? `g${data.groups.find((g) => g.name === route.record)!.id}` : null;
+  const k = data.keys?.find((x) => x.name === route.record && (!route.group || x.groupName === route.group));
+  return k ? `k${k.id}` : null;
+}
+
+export function ScopeTreeScreen({ route }: { route: TreeRoute }): ReactNode {
+  const { replace } = useRoute();
   const refresh = ['secrets.', 'functions.', 'groups.', 'keys.'];
   const global = useQuery(() => crude().secrets.list({ scope: 'global' }), [], ['secrets.']);
   const fns = useQuery(() => crude().functions.list({}), [], refresh);
@@ -20,7 +35,14 @@ export function ScopeTreeScreen(): ReactNode {
   const [name, setName] = useState('');
   const inspection = useQuery(() => (name ? crude().secrets.inspect({ name }) : Promise.resolve(null)), [name], ['secrets.']);
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set(['functions', 'groups']));
-  const [selectedId, setSelectedId] = useState('global');
+  const [picked, setPicked] = useState<string | null>(null);
+  const selectedId = picked ?? nodeIdOf(route, { fns: fns.data, groups: groups.data, keys: keys.data }) ?? 'global';
+  // A link to a key opens its group in the tree, so the key's node is there to select.
+  const routedKeyGroup = route.scope === 'key' ? keys.data?.find((k) => k.name === route.record && (!route.group || k.groupName === route.group))?.groupId : undefined;
+  const shownExpanded = useMemo(
+    () => (routedKeyGroup === undefined || expanded.has(`g${routedKeyGroup}`) ? expanded : new Set([...expanded, `g${routedKeyGroup}`])),
+    [expanded, routedKeyGroup],
+  );
 
   const nodes = useMemo(
     () =>
@@ -29,12 +51,21 @@ export function ScopeTreeScreen(): ReactNode {
         functions: fns.data ?? [],
         groups: groups.data ?? [],
         keys: keys.data ?? [],
-        expanded,
+        expanded: shownExpanded,
         definitions: inspection.data?.definitions ?? null,
       }),
-    [global.data, fns.data, groups.data, keys.data, expanded, inspection.data],
+    [global.data, fns.data, groups.data, keys.data, shownExpanded, inspection.data],
   );
   const selected = nodes.find((n) => n.id === selectedId) ?? nodes[0]!;
+  // Picking a node puts it in the URL, so a reload (or a link) opens the same scope.
+  const select = (id: string) => {
+    setPicked(id);
+    const n = nodes.find((x) => x.id === id);
+    const s = n?.scope;
+    if (!s || s.scope === 'global') replace({ screen: 'tree' });
+    else if (s.scope === 'key') replace({ screen: 'tree', scope: 'key', record: s.recordName ?? '', group: keys.data?.find((k) => `k${k.id}` === id)?.groupName });
+    else replace({ screen: 'tree', scope: s.scope, record: s.recordName ?? '' });
+  };
   const error = fns.error ?? groups.error ?? keys.error ?? global.error;
   const loading = !fns.data || !groups.data || !keys.data;
 
@@ -49,7 +80,9 @@ export function ScopeTreeScreen(): ReactNode {
   return (
     <div className="screen">
       <div className="toolbar">
-        <h2>🌳 Scope tree</h2>
+        <h1 tabIndex={-1}>
+          <Icon name="tree" /> Scope tree
+        </h1>
       </div>
       <div className="tree-layout">
         <aside className="tree-pane">
@@ -65,16 +98,16 @@ export function ScopeTreeScreen(): ReactNode {
           ) : null}
           {error ? <ErrorBanner error={error} /> : null}
           {loading && !error ? <Loading what="scopes" /> : null}
-          {!loading ? <Tree nodes={nodes} selectedId={selected.id} onSelect={setSelectedId} expanded={expanded} onToggle={toggle} /> : null}
+          {!loading ? <Tree nodes={nodes} selectedId={selected.id} onSelect={select} expanded={shownExpanded} onToggle={toggle} /> : null}
         </aside>
         <section className="tree-detail">
           {selected.scope ? (
             <SecretsPanel key={selected.id} scope={selected.scope} maxHeight="calc(100vh - 300px)" />
           ) : (
             <div className="state empty">
-              <h3>{selected.label}</h3>
+              <h2>{selected.label}</h2>
               <p>
-                {selected.count ?? 0} secrets below. Expand this folder and pick a {selected.id === 'functions' ? 'function' : 'group or key'} to see and edit its secrets.
+                {plural(selected.count ?? 0, 'secret')} below. Expand this folder and pick a {selected.id === 'functions' ? 'function' : 'group or key'} to see and edit its secrets.
               </p>
             </div>
           )}
@@ -139,26 +172,34 @@ function Tree({ nodes, selectedId, onSelect, expanded, onToggle }: TreeProps): R
               onKeyDown={(e) => onKey(e, n, item.index)}
             >
               {n.expandable ? (
-                <button
-                  type="button"
-                  tabIndex={-1}
-                  className="twisty"
-                  aria-label={expanded.has(n.id) ? `Collapse ${n.label}` : `Expand ${n.label}`}
+                // A mouse target only: the tree item itself says expanded or not, and the
+                // arrow keys toggle it, so the twisty adds nothing to the item's name.
+                <span
+                  className="twisty clickable"
+                  aria-hidden="true"
+                  title={expanded.has(n.id) ? `Collapse ${n.label}` : `Expand ${n.label}`}
+                  data-toggle={n.id}
                   onClick={(e) => {
                     e.stopPropagation();
                     onToggle(n.id);
                   }}
                 >
-                  {expanded.has(n.id) ? '▾' : '▸'}
-                </button>
+                  <Icon name={expanded.has(n.id) ? 'collapse' : 'expand'} />
+                </span>
               ) : (
                 <span className="twisty" aria-hidden="true" />
               )}
-              <span aria-hidden="true">{n.icon}</span>
+              <Icon name={n.icon} />
               <span className="tree-label">{n.label}</span>
-              {n.marked ? <span className="mark-dot" title="defines the picked secret" aria-label="defines the picked secret" /> : null}
-              <span className="count" title={n.depth === 0 && n.expandable ? 'secrets below' : 'secrets here'} aria-label={`${n.count ?? 0} secrets`}>
-                🔐 {n.count ?? '…'}
+              {n.marked ? (
+                <span className="mark-dot" title="defines the picked secret">
+                  <span className="sr-only">, defines the picked secret</span>
+                </span>
+              ) : null}
+              <span className="count" title={n.depth === 0 && n.expandable ? 'secrets below' : 'secrets here'}>
+                <span className="sr-only">, </span>
+                {n.count ?? '…'}
+                <span className="sr-only"> {n.count === 1 ? 'secret' : 'secrets'}</span>
               </span>
             </div>
           );
