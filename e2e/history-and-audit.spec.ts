@@ -17,12 +17,12 @@ test('edit a group secret with its preview, restore the old version, see both in
 
   await openApp(page);
   await nav(page, 'API keys');
-  await page.getByRole('button', { name: new RegExp(`👥 ${group}`) }).first().click();
-  await page.getByRole('button', { name: `Secrets of group ${group}` }).click();
-  const secrets = page.getByRole('dialog', { name: `🔐 Secrets of group ${group}` });
+  await page.getByRole('list', { name: 'API key groups' }).getByRole('button', { name: new RegExp(group) }).click();
+  await page.getByRole('button', { name: /^Group secrets/ }).click();
+  const secrets = page.getByRole('dialog', { name: `Secrets of group ${group}` });
   await secrets.getByRole('button', { name: `Edit ${name}` }).click();
   const form = page.getByRole('dialog', { name: `Edit secret ${name}` });
-  await form.getByLabel('Value').fill('everyone@example.com');
+  await form.getByRole('textbox', { name: 'Value' }).fill('everyone@example.com');
   const whatIf = form.getByTestId('what-if');
   await expect(whatIf.getByRole('status')).toHaveText(`Changes what 2 callers of 1 function read for ${name}; ${fname} called with ship-a will read the changed group value.`);
   await whatIf.getByText(/All 2/).click();
@@ -47,7 +47,9 @@ test('edit a group secret with its preview, restore the old version, see both in
   await expect(history.getByTestId('version-3')).toContainText('restored (value) from version 1');
   await shot(page, 'history-03-restored');
   await page.keyboard.press('Escape');
-  await page.keyboard.press('Escape');
+  await expect(history).toBeHidden();
+  await secrets.getByRole('button', { name: 'Close', exact: true }).first().click();
+  await expect(secrets).toBeHidden();
 
   // The audit log has the edit, the reveal and the restore, and its chain is intact.
   await nav(page, 'Audit log');

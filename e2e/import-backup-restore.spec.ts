@@ -20,9 +20,9 @@ test('import a .env into a group, back up, change a value, restore the backup', 
 
     await openApp(page);
     await nav(page, 'API keys');
-    await page.getByRole('button', { name: new RegExp(`👥 ${group}`) }).first().click();
-    await page.getByRole('button', { name: `Secrets of group ${group}` }).click();
-    const secrets = page.getByRole('dialog', { name: `🔐 Secrets of group ${group}` });
+    await page.getByRole('list', { name: 'API key groups' }).getByRole('button', { name: new RegExp(group) }).click();
+    await page.getByRole('button', { name: /^Group secrets/ }).click();
+    const secrets = page.getByRole('dialog', { name: `Secrets of group ${group}` });
     await secrets.getByRole('button', { name: 'Import…' }).click();
 
     const imp = page.getByRole('dialog', { name: `Import into secrets of group ${group}` });
@@ -51,7 +51,8 @@ test('import a .env into a group, back up, change a value, restore the backup', 
     await imp.getByRole('button', { name: 'Close' }).first().click();
     await expect(secrets.getByRole('row', { name: /CARRIER_TOKEN/ })).toBeVisible();
     await expect(secrets.getByRole('row', { name: /PEM/ })).toHaveCount(0);
-    await page.keyboard.press('Escape');
+    await secrets.getByRole('button', { name: 'Close', exact: true }).first().click();
+    await expect(secrets).toBeHidden();
 
     const listed = await rpc<{ id: number; name: string }[]>('secrets.list', { scope: 'group', scopeId: g.id });
     const region = listed.find((s) => s.name === 'REGION')!;
@@ -59,7 +60,7 @@ test('import a .env into a group, back up, change a value, restore the backup', 
 
     // Back up the whole installation.
     await nav(page, 'Settings');
-    const backup = page.getByRole('region', { name: '💾 Backup' });
+    const backup = page.getByRole('region', { name: 'Backup' });
     const create = backup.getByRole('form', { name: 'Create a backup' });
     await create.getByLabel('Passphrase', { exact: true }).fill('too short');
     await create.getByRole('button', { name: 'Create backup' }).click();

@@ -22,7 +22,7 @@ test('Settings shows the key protection and makes a recovery kit', async ({ appP
     else await expect(banner).toHaveCount(0);
 
     await nav(page, 'Settings');
-    const panel = page.getByRole('region', { name: '🗝 Key protection' });
+    const panel = page.getByRole('region', { name: 'Key protection' });
     if (before.protection === 'file') {
       await expect(panel.getByTestId('key-protection')).toContainText('Keys are protected by file permissions only.');
       await expect(panel.getByTestId('key-protection')).toContainText(before.fileOnlyReason!);

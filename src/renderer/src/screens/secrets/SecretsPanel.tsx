@@ -108,17 +108,17 @@ export function SecretsPanel({ scope, compact, maxHeight, headingLevel = 2 }: Pr
         columns={columns}
         data={rows}
         getRowId={(s) => String(s.id)}
-        template={hasOverrides ? 'minmax(150px,1.2fr) minmax(150px,1fr) minmax(150px,1.3fr) minmax(100px,1fr) 176px 236px' : 'minmax(150px,1.3fr) minmax(150px,1fr) minmax(100px,1.3fr) 176px 236px'}
+        template={hasOverrides ? 'minmax(150px,1.2fr) minmax(150px,1fr) minmax(150px,1.3fr) minmax(100px,1fr) 176px 200px' : 'minmax(150px,1.3fr) minmax(150px,1fr) minmax(100px,1.3fr) 176px 200px'}
         collapse={
           // Each layout's minimum (columns, gaps, padding) fits the width below which it is used.
           hasOverrides
             ? [
-                { below: 1000, template: 'minmax(110px,1.2fr) minmax(130px,1fr) minmax(110px,1.4fr) 236px', hide: ['comment', 'updated'] },
-                { below: 600, template: 'minmax(100px,1fr) minmax(130px,1fr) 236px', hide: ['comment', 'updated', 'overrides'] },
+                { below: 1000, template: 'minmax(110px,1.2fr) minmax(130px,1fr) minmax(110px,1.4fr) 200px', hide: ['comment', 'updated'] },
+                { below: 600, template: 'minmax(100px,1fr) minmax(130px,1fr) 200px', hide: ['comment', 'updated', 'overrides'] },
               ]
             : [
-                { below: 800, template: 'minmax(120px,1.2fr) minmax(130px,1fr) minmax(100px,1fr) 236px', hide: ['updated'] },
-                { below: 600, template: 'minmax(100px,1fr) minmax(130px,1fr) 236px', hide: ['updated', 'comment'] },
+                { below: 800, template: 'minmax(120px,1.2fr) minmax(130px,1fr) minmax(100px,1fr) 200px', hide: ['updated'] },
+                { below: 600, template: 'minmax(100px,1fr) minmax(130px,1fr) 200px', hide: ['updated', 'comment'] },
               ]
         }
         filter={filter}
@@ -281,8 +281,9 @@ function secretColumns(setDialog: (d: Dialogs) => void, withOverrides: boolean):
           <button type="button" onClick={() => setDialog({ kind: 'edit', secret: c.row.original })} aria-label={`Edit ${c.row.original.name}`}>
             <Icon name="edit" /> Edit
           </button>
-          <button type="button" onClick={() => setDialog({ kind: 'history', secret: c.row.original })} aria-label={`History of ${c.row.original.name}`}>
-            <Icon name="history" /> History
+          {/* Icon only: three labelled buttons do not fit a row at 1024 px; the tooltip and the name say it. */}
+          <button type="button" className="icon" onClick={() => setDialog({ kind: 'history', secret: c.row.original })} aria-label={`History of ${c.row.original.name}`} title="History">
+            <Icon name="history" />
           </button>
           <button
             type="button"
