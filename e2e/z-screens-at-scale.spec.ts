@@ -207,6 +207,32 @@ const SCREENS: Visit[] = [
       await expect(dialog(page).getByTestId('delete-cascade')).toBeVisible();
     },
   },
+  {
+    name: '18-import-dialog',
+    open: async (page) => {
+      await page.keyboard.press('Escape');
+      await nav(page, 'Global secrets');
+      await page.getByRole('button', { name: 'Import…' }).click();
+      await dialog(page).getByLabel('File contents').fill(`# pasted\n${SCOPED}=changed\nNEW_ONE="two\nlines"\nbad.name=x`);
+      await expect(dialog(page).getByRole('table', { name: 'What the import does' }).getByRole('row')).toHaveCount(4);
+      await expect(dialog(page).getByTestId('what-if').getByRole('status')).toBeVisible();
+    },
+  },
+  {
+    name: '19-audit-log',
+    open: async (page) => {
+      await page.keyboard.press('Escape');
+      await nav(page, 'Audit log');
+      await expect(page.getByTestId('audit-chain')).toBeVisible();
+    },
+  },
+  {
+    name: '20-servers',
+    open: async (page) => {
+      await nav(page, 'Servers');
+      await expect(page.getByRole('heading', { name: 'Servers', level: 1 })).toBeVisible();
+    },
+  },
 ];
 
 for (const [width, height] of [

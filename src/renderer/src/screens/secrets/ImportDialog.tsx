@@ -156,7 +156,7 @@ export function ImportDialog({ scope, onClose, onImported }: { scope: ScopeRef; 
           {rows.length > 0 ? (
             <div className="import-rows" role="table" aria-label="What the import does">
               <div role="row" className="import-row head">
-                <span role="columnheader"><span className="sr-only">Import</span></span>
+                <span role="columnheader" aria-label="Import" />
                 <span role="columnheader">Line</span>
                 <span role="columnheader">Name</span>
                 <span role="columnheader">What happens</span>
