@@ -3,6 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../src/main/api/registry';
 import { stubHost } from '../../src/main/api/host-api';
 import { coreErrorOf, coreTestKit } from '../support/core-test-kit';
+import { apiKeyBinding } from '../../src/main/core/crypto/bindings';
+import { Integrity } from '../../src/main/core/crypto/integrity';
+import { readKeyFile } from '../../src/main/core/crypto/key-file';
+import { KeyRing } from '../../src/main/core/crypto/key-ring';
+import { keyIntegrityFields } from '../../src/main/core/keys/keys';
 
 // Keys pulled from a server keep the values its operator chose: a key can be created with a
 // given value ([a-zA-Z0-9_-]+), generated when none is given; names follow the platform's
@@ -58,14 +63,25 @@ describe('API keys with a given value', () => {
     expect(await dispatch('keys.create', { groupId: g.id, name: 'Billing' })).toMatchObject({ ok: false, error: { field: 'name' } });
     expect(await dispatch('keys.create', { groupId: g.id, name: 'svc', value: 'bad value' })).toMatchObject({ ok: false, error: { field: 'value' } });
     expect(await dispatch('keys.create', { groupId: g.id, name: 'svc', value: 'CANARY-good_value' })).toMatchObject({ ok: true, data: { value: 'CANARY-good_value' } });
-    // A key named before the rule (written straight into the database here).
+    // A key named before the rule, as the app of then wrote it: renamed in the database here,
+    // with its value re-bound and its row MAC re-sealed under this installation's keys (an
+    // edit without them would be a tampered row, which update refuses).
     const legacy = t.core.keys.create({ groupId: g.id, name: 'legacy' });
     t.core.close();
+    const keys = readKeyFile(t.core.paths.keyFile)!;
+    const cipher = new KeyRing(keys).cipher;
     const db = new Database(t.core.paths.databaseFile);
-    db.prepare("UPDATE api_keys SET name = 'Legacy' WHERE id = ?").run(legacy.id);
+    const row = db.prepare('SELECT * FROM api_keys WHERE id = ?').get(legacy.id) as { value_hash: string };
+    db.prepare("UPDATE api_keys SET name = 'Legacy', value_encrypted = ?, integrity = ? WHERE id = ?").run(
+      cipher.encrypt(legacy.value, apiKeyBinding({ group_id: g.id, name: 'Legacy' })),
+      new Integrity(keys.hashKey).seal('api_key', keyIntegrityFields({ id: legacy.id, group_id: g.id, name: 'Legacy', value_hash: row.value_hash })),
+      legacy.id,
+    );
     db.close();
     const core = t.reopen();
+    expect(core.keys.list().find((k) => k.id === legacy.id)).not.toHaveProperty('tampered');
     expect(core.keys.update({ id: legacy.id, name: 'Legacy', description: 'kept' }).description).toBe('kept');
+    expect(core.keys.reveal(legacy.id)).toBe(legacy.value);
     expect(coreErrorOf(() => core.keys.update({ id: legacy.id, name: 'Other' })).field).toBe('name');
   });
 });

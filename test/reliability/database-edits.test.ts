@@ -81,6 +81,10 @@ describe('silent edits of the database are caught where the record is used', () 
     expect(core.keys.authenticate(key.value)).toBeNull();
     expect(core.keys.list().find((k) => k.id === key.id)).toMatchObject({ name: 'ship-key', groupName: MANAGEMENT_GROUP, tampered: true });
     expect(() => core.keys.reveal(key.id)).toThrow(/API key #\d+ \("ship-key"\)/);
+    // Editing it must not bless the edit: the row's MAC is not re-sealed, the key still authenticates nobody.
+    expect(() => core.keys.update({ id: key.id, description: 'harmless' })).toThrow(/failed its integrity check.*delete it/);
+    expect(core.keys.authenticate(key.value)).toBeNull();
+    expect(core.keys.list().find((k) => k.id === key.id)).toMatchObject({ tampered: true });
   });
 
   it('renaming another group to "management": its keys do not become admin keys', () => {

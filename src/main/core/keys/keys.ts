@@ -5,7 +5,7 @@ import type { AuditLog } from '../audit/audit-log';
 import { apiKeyBinding } from '../crypto/bindings';
 import { constantTimeEqual, generateApiKeyValue, hashApiKey } from '../crypto/hash';
 import type { KeyRing } from '../crypto/key-ring';
-import { notFound, validation } from '../errors';
+import { CoreError, notFound, validation } from '../errors';
 import { AccessCache } from '../store/access-revision';
 import { nowIso, type Db } from '../store/database';
 import { mapConstraint } from '../store/sql';
@@ -129,6 +129,11 @@ export function createKeyService(db: Db, ring: KeyRing, gate: WriteGate, preview
     },
     update({ id, name, description, value }) {
       const existing = get(id);
+      // Saving re-seals the row's MAC: for a row changed outside the app (moved into another
+      // group, say) that would bless the change, unseen, since the form does not show it.
+      if (existing.tampered) {
+        throw new CoreError('CONFLICT', `${keyRecordLabel(id, existing.name)} failed its integrity check (its row was changed outside the app), so it cannot be edited: delete it and create a new key.`);
+      }
       // Names from before the platform's lowercase rule stay valid until they are changed.
       if (name !== undefined && name !== existing.name) checkName(name);
       checkDescription('description', description);
