@@ -241,6 +241,8 @@ test('item 17: every screen has its URL; reload and back/forward keep the place;
     ['#/secrets', 'Global secrets'],
     ['#/tree', 'Scope tree'],
     ['#/health', 'Health'],
+    ['#/audit', 'Audit log'],
+    ['#/servers', 'Servers'],
     ['#/settings', 'Settings'],
     ['#/secrets/function/hello', 'Scope tree'],
   ] as const) {

@@ -1,26 +1,12 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { PullResult, SyncRecordKind, SyncRow } from '../../../shared/sync';
 import type { HttpMethod } from '../../../shared/types';
-import type { AuditLog } from '../audit/audit-log';
-import type { CodeService, FunctionService, GroupService, KeyService } from '../core-api';
 import { CoreError, isCoreError, validation } from '../errors';
-import type { SecretStore } from '../secrets/secrets';
-import type { Db } from '../store/database';
-import type { WriteGate } from '../store/write-gate';
-import type { ServerStore } from './servers';
+import type { SyncDeps } from './sync';
 import { kindOf, labelOf, recordOf, splitKeyOwner, type FileRec, type FunctionRec, type GroupRec, type KeyRec, type SecretRec, type World } from './world';
 
-export interface PullDeps {
-  db: Db;
-  gate: WriteGate;
-  audit: AuditLog;
-  servers: ServerStore;
-  groups: GroupService;
-  keys: KeyService;
-  functions: FunctionService;
-  code: CodeService;
-  store: SecretStore;
-}
+/** What a pull writes through: the sync service's dependencies but the cipher and the network. */
+export type PullDeps = Omit<SyncDeps, 'ring' | 'clientFor'>;
 
 const ORDER: SyncRecordKind[] = ['group', 'key', 'file', 'function', 'secret'];
 

@@ -2,6 +2,7 @@
 // name, functions by name, files by path, secrets by scope, scope record and name. The
 // local store and a server's answers are each read into a World; comparing, pulling,
 // pushing and the per-winner diff all work on Worlds.
+import { canonicalCors } from '../functions/functions';
 import type { CorsConfig, Scope } from '../../../shared/types';
 import type { SyncRecordKind } from '../../../shared/sync';
 
@@ -128,17 +129,8 @@ export function recordOf(w: World, r: string): GroupRec | KeyRec | FunctionRec |
 /** No text and empty text are the same description or comment (the server stores "" for a cleared one). */
 export const text = (v: string | null | undefined): string | null => (v === undefined || v === null || v === '' ? null : v);
 
-/** CORS rules in one form, so the server's and ours compare equal when they mean the same. */
-export function corsKey(c: CorsConfig | null): string | null {
-  if (!c) return null;
-  return JSON.stringify({
-    origins: [...c.origins],
-    credentials: c.credentials === true,
-    maxAge: c.maxAge ?? 86_400,
-    allowHeaders: c.allowHeaders ?? [],
-    exposeHeaders: c.exposeHeaders ?? [],
-  });
-}
+/** CORS rules in one form (the store's canonical JSON), so the server's and ours compare equal when they mean the same. */
+export const corsKey = canonicalCors;
 
 /** Which fields of two records of one kind differ. */
 export function changedFields(kind: SyncRecordKind, a: unknown, b: unknown): string[] {
