@@ -9,15 +9,10 @@ import { openBackup, restoreIntoFreshDataDir } from '../../src/main/core/backup'
 import { sealBackup } from '../../src/main/core/backup/backup';
 import type { Core } from '../../src/main/core/core-api';
 import { coreErrorOf, coreTestKit } from '../support/core-test-kit';
-import { seedWorld, tempDir } from '../support/temp-core';
+import { seedWorld } from '../support/temp-core';
 
 const PASSPHRASE = 'correct horse battery staple';
-const { fresh, cleanups } = coreTestKit();
-const emptyDir = () => {
-  const d = tempDir();
-  cleanups.push(d.cleanup);
-  return d.dir;
-};
+const { fresh, cleanups, newDir: emptyDir } = coreTestKit();
 /** Everything an installation holds, values included, in a comparable form. */
 function everything(core: Core) {
   const scopes: { scope: 'global' | 'function' | 'group' | 'key'; id: number | null }[] = [{ scope: 'global', id: null }];

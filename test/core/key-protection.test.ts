@@ -4,24 +4,16 @@
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dataPaths, openCore, prepareKeys, type KeyProtector, type OpenCoreOptions } from '../../src/main/core';
 import { runAs } from '../../src/main/core/audit/actor';
 import type { Core } from '../../src/main/core/core-api';
 import { readKeyFile } from '../../src/main/core/crypto/key-file';
 import { CoreError } from '../../src/main/core/errors';
 import { forgetfulProtector, standInProtector } from '../support/stand-in-protector';
-import { tempDir } from '../support/temp-core';
+import { coreTestKit } from '../support/core-test-kit';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-const newDir = () => {
-  const d = tempDir();
-  cleanups.push(d.cleanup);
-  return d.dir;
-};
+const { cleanups, newDir } = coreTestKit();
 
 /** What the services do: unwrap with the keychain, then open. */
 async function openWith(dir: string, protector?: KeyProtector, extra: Partial<OpenCoreOptions> = {}): Promise<Core> {

@@ -2,7 +2,7 @@
 // offers them sealed under a passphrase (the backup's sealing), and `--restore-keys FILE`
 // puts them back next to their database where the keychain cannot unwrap them.
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dataPaths, openCore, prepareKeys, type KeyProtector } from '../../src/main/core';
 import { runAs } from '../../src/main/core/audit/actor';
 import type { Core } from '../../src/main/core/core-api';
@@ -11,19 +11,11 @@ import { CoreError } from '../../src/main/core/errors';
 import { openRecoveryKit, restoreKeysFromKit, sealRecoveryKit } from '../../src/main/core/key-protection';
 import { openBackup } from '../../src/main/core/backup';
 import { standInProtector } from '../support/stand-in-protector';
-import { tempDir } from '../support/temp-core';
+import { coreTestKit } from '../support/core-test-kit';
 
 const PASSPHRASE = 'correct horse battery staple';
 const FAST_KDF = { N: 2 ** 10, r: 8, p: 1 };
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-const newDir = () => {
-  const d = tempDir();
-  cleanups.push(d.cleanup);
-  return d.dir;
-};
+const { cleanups, newDir } = coreTestKit();
 
 async function openWith(dir: string, protector?: KeyProtector): Promise<Core> {
   const keys = await prepareKeys(dataPaths(dir).keyFile, protector, { newInstallation: 'keychain' });

@@ -1,10 +1,11 @@
 import { afterEach } from 'vitest';
 import { CoreError } from '../../src/main/core/errors';
-import { tempCore } from './temp-core';
+import { tempCore, tempDir } from './temp-core';
 
 /**
  * For a core test file: `fresh()` opens core on a new temp data dir that is closed and
- * removed after each test; `cleanups` takes other after-test work.
+ * removed after each test; `newDir()` is an empty temp folder removed after each test;
+ * `cleanups` takes other after-test work.
  */
 export function coreTestKit() {
   const cleanups: (() => void)[] = [];
@@ -17,6 +18,11 @@ export function coreTestKit() {
       const t = tempCore();
       cleanups.push(t.cleanup);
       return t;
+    },
+    newDir(): string {
+      const d = tempDir();
+      cleanups.push(d.cleanup);
+      return d.dir;
     },
   };
 }

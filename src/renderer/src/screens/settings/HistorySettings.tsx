@@ -6,12 +6,7 @@ import { crude, errorField, errorMessage } from '../../api/client';
 import { Field } from '../../components/Field';
 import { ErrorBanner, Loading } from '../../components/States';
 import { useQuery } from '../../hooks/useQuery';
-
-function intProblem(label: string, text: string, min: number, max: number): string | null {
-  if (!/^\d+$/.test(text)) return `${label} must be a whole number.`;
-  const n = Number(text);
-  return n < min || n > max ? `${label} must be from ${min} to ${max}.` : null;
-}
+import { intProblem } from './intProblem';
 
 export function HistorySettings(): ReactNode {
   const settings = useQuery(() => crude().settings.get({}), [], ['settings.']);

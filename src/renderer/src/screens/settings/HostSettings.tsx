@@ -7,12 +7,7 @@ import { ErrorBanner, Loading } from '../../components/States';
 import { Icon } from '../../components/Icon';
 import type { HostStatus } from '../../../../shared/types';
 import { useQuery } from '../../hooks/useQuery';
-
-function intProblem(label: string, text: string, min: number, max: number): string | null {
-  if (!/^\d+$/.test(text)) return `${label} must be a whole number.`;
-  const n = Number(text);
-  return n < min || n > max ? `${label} must be from ${min} to ${max}.` : null;
-}
+import { intProblem } from './intProblem';
 
 /** Function host port, the handler sandbox's limits, and how many executions the log keeps per function. */
 export function HostSettings(): ReactNode {
